@@ -1,0 +1,64 @@
+"""The network architectures DigitPad can train. Each builder returns an uncompiled model
+mapping float32 (N, 28, 28, 1) images in [0, 1] to ten softmax probabilities."""
+
+from __future__ import annotations
+
+from .tfenv import keras
+
+layers = keras.layers
+
+
+def build_mlp() -> keras.Model:
+    """The seed tutorial's network: Flatten -> Dense(128, relu) -> Dense(10)."""
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="mlp",
+    )
+
+
+def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid") -> list:
+    return [
+        layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+    ]
+
+
+def build_cnn() -> keras.Model:
+    """The bundled model's network: three BatchNorm conv blocks with strided downsampling."""
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            *_conv_bn(32, 3),
+            *_conv_bn(32, 3),
+            *_conv_bn(32, 5, strides=2, padding="same"),
+            layers.Dropout(0.4),
+            *_conv_bn(64, 3),
+            *_conv_bn(64, 3),
+            *_conv_bn(64, 5, strides=2, padding="same"),
+            layers.Dropout(0.4),
+            *_conv_bn(128, 4),
+            layers.Flatten(),
+            layers.Dropout(0.4),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="cnn",
+    )
+
+
+ARCHITECTURES = {
+    "cnn": ("Convolutional network (bundled model)", build_cnn),
+    "mlp": ("Tutorial MLP (Dense 128)", build_mlp),
+}
+
+
+def build(arch: str) -> keras.Model:
+    try:
+        return ARCHITECTURES[arch][1]()
+    except KeyError:
+        raise ValueError(f"unknown architecture {arch!r}; choose from {', '.join(ARCHITECTURES)}")

@@ -1,0 +1,123 @@
+"""Command line: `digitpad` opens the app; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="digitpad",
+        description="Draw a digit, see it recognised live. Without a command, opens the app.",
+    )
+    p.add_argument("--version", action="version", version=f"DigitPad {__version__}")
+    p.add_argument("--self-test", action="store_true", help="check the installed app and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    pr = sub.add_parser("predict", help="recognise digits in image files (PNG, JPEG)")
+    pr.add_argument("images", nargs="+", metavar="IMAGE")
+    pr.add_argument("--model", metavar="PATH", help="a .keras model (default: the active model)")
+
+    ev = sub.add_parser("evaluate", help="MNIST test accuracy of a model")
+    ev.add_argument("--model", metavar="PATH", help="a .keras model (default: the bundled model)")
+    ev.add_argument("--data", metavar="NPZ", help="MNIST .npz in Keras' layout (default: bundled)")
+
+    tr = sub.add_parser("train", help="train a model and save it with its model card")
+    from .training import TrainConfig
+
+    d = TrainConfig()
+    tr.add_argument("--arch", default=d.arch, help=f"architecture: cnn or mlp (default {d.arch})")
+    tr.add_argument("--epochs", type=int, default=d.epochs)
+    tr.add_argument("--batch-size", type=int, default=d.batch_size)
+    tr.add_argument("--learning-rate", type=float, default=d.learning_rate)
+    tr.add_argument("--validation-split", type=float, default=d.validation_split)
+    tr.add_argument("--no-augment", action="store_true", help="train without augmentation")
+    tr.add_argument("--seed", type=int, default=d.seed)
+    tr.add_argument("--data", metavar="NPZ", help="MNIST .npz in Keras' layout (default: bundled)")
+    tr.add_argument("--limit", type=int, metavar="N", help="train on the first N images only")
+    tr.add_argument("--test-limit", type=int, metavar="N", help="evaluate on the first N test images")
+    tr.add_argument("--out", metavar="PATH", help="where to write the .keras file "
+                    "(default: a new file in your models folder)")
+    return p
+
+
+def _error(message: str) -> None:
+    print(f"digitpad: error: {message}", file=sys.stderr)
+
+
+def cmd_train(args) -> int:
+    from .data import DataError
+    from .model_io import save_model
+    from .training import TrainConfig, train
+
+    config = TrainConfig(
+        arch=args.arch,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        validation_split=args.validation_split,
+        augment=not args.no_augment,
+        seed=args.seed,
+        data=args.data,
+        train_limit=args.limit,
+        test_limit=args.test_limit,
+    )
+    problems = config.problems()
+    if problems:
+        for problem in problems:
+            _error(problem)
+        return 2
+    from .progress import TextProgress
+
+    print(f"Training {config.arch} for {config.epochs} epochs (batch {config.batch_size}, "
+          f"learning rate {config.learning_rate}, augmentation {'on' if config.augment else 'off'})")
+    try:
+        result = train(config, callbacks=[TextProgress()])
+    except (DataError, ValueError) as exc:
+        _error(str(exc))
+        return 2
+    if args.out:
+        out = Path(args.out)
+    else:
+        from .store import ModelStore
+
+        out = ModelStore().new_model_path(config.arch)
+    card = dict(result.card)
+    card["command"] = "digitpad " + " ".join(sys.argv[1:])
+    card = save_model(result.model, out, card)
+    print(f"MNIST test accuracy: {result.test_accuracy:.2%} on {card['mnist_test_images']} images")
+    print(f"Saved {out} ({card['file_bytes'] / 1e6:.2f} MB, {card['parameters']} parameters)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "train":
+        return cmd_train(args)
+    if args.command == "predict":
+        return cmd_predict(args)
+    if args.command == "evaluate":
+        return cmd_evaluate(args)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test()
+    from .gui.app import run_app
+
+    return run_app()
+
+
+def cmd_predict(args) -> int:
+    raise NotImplementedError
+
+
+def cmd_evaluate(args) -> int:
+    raise NotImplementedError
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""The drawing canvas: mouse, pen tablet and touch; anti-aliased round strokes; undo/redo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PEN_WIDTH_FRACTION = 0.045  # of the canvas side: looks like a marker at any window size
+
+
+class DrawingCanvas(QWidget):
+    """Holds the drawing as strokes: lists of (x, y) in widget pixels."""
+
+    strokes_changed = Signal()  # any change: a point added, undo, redo, clear
+    stroke_finished = Signal()  # pen-up
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(280, 280)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Drawing canvas")
+        self.setToolTip("Draw a digit here")
+        # Undo history as a list of drawings (tuples of strokes); _at is the one shown.
+        # Strokes are tuples, so snapshots share them and cost little.
+        self._history: list[tuple] = [()]
+        self._at = 0
+        self._current: list[tuple[float, float]] | None = None
+
+    # -- the drawing as data -------------------------------------------------------------
+    @property
+    def _strokes(self) -> tuple:
+        return self._history[self._at]
+
+    def strokes(self) -> list[list[tuple[float, float]]]:
+        """A copy of the strokes, the one in progress included."""
+        out = [list(s) for s in self._strokes]
+        if self._current:
+            out.append(list(self._current))
+        return out
+
+    def is_empty(self) -> bool:
+        return not self._strokes and not self._current
+
+    def is_drawing(self) -> bool:
+        """True while the pen is down."""
+        return self._current is not None
+
+    def can_undo(self) -> bool:
+        return self._at > 0
+
+    def can_redo(self) -> bool:
+        return self._at < len(self._history) - 1
+
+    def undo(self) -> None:
+        if self.can_undo() and self._current is None:
+            self._at -= 1
+            self._changed()
+
+    def redo(self) -> None:
+        if self.can_redo() and self._current is None:
+            self._at += 1
+            self._changed()
+
+    def clear(self) -> None:
+        """Wipe the drawing; undo brings it back."""
+        self._current = None
+        if self._strokes:
+            self._push(())
+        else:
+            self._changed()
+
+    def _push(self, drawing: tuple) -> None:
+        del self._history[self._at + 1 :]  # a new action forgets what could be redone
+        self._history.append(drawing)
+        self._at += 1
+        self._changed()
+
+    def _changed(self) -> None:
+        self.update()
+        self.strokes_changed.emit()
+
+    # -- input: one path for mouse, tablet and touch -------------------------------------
+    def begin_stroke(self, pos: QPointF) -> None:
+        self._current = [(pos.x(), pos.y())]
+        self._changed()
+
+    def extend_stroke(self, pos: QPointF) -> None:
+        if self._current is None:
+            return
+        point = (pos.x(), pos.y())
+        if point != self._current[-1]:
+            self._current.append(point)
+            self._changed()
+
+    def end_stroke(self, pos: QPointF | None = None) -> None:
+        if self._current is None:
+            return
+        if pos is not None:
+            point = (pos.x(), pos.y())
+            if point != self._current[-1]:
+                self._current.append(point)
+        stroke = tuple(self._current)
+        self._current = None
+        self._push(self._strokes + (stroke,))
+        self.stroke_finished.emit()
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.begin_stroke(event.position())
+        event.accept()
+
+    def mouseMoveEvent(self, event):
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self.extend_stroke(event.position())
+        event.accept()
+
+    def mouseReleaseEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.end_stroke(event.position())
+        event.accept()
+
+    def tabletEvent(self, event):
+        kind = event.type()
+        if kind == QEvent.Type.TabletPress:
+            self.begin_stroke(event.position())
+        elif kind == QEvent.Type.TabletMove and event.pressure() > 0:
+            self.extend_stroke(event.position())
+        elif kind == QEvent.Type.TabletRelease:
+            self.end_stroke(event.position())
+        event.accept()  # no synthesized mouse events: the pen is handled here
+
+    def event(self, event):
+        kind = event.type()
+        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
+                    QEvent.Type.TouchCancel):
+            points = event.points()
+            if points:
+                pos = points[0].position()  # one finger draws; more fingers are ignored
+                if kind == QEvent.Type.TouchBegin:
+                    self.begin_stroke(pos)
+                elif kind == QEvent.Type.TouchUpdate:
+                    self.extend_stroke(pos)
+                else:
+                    self.end_stroke(pos)
+            event.accept()
+            return True
+        return super().event(event)
+
+    # -- painting ------------------------------------------------------------------------
+    def pen_width(self) -> float:
+        return max(6.0, min(self.width(), self.height()) * PEN_WIDTH_FRACTION)
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.fillRect(self.rect(), self.palette().base())
+        border = QColor(self.palette().mid().color())
+        painter.setPen(QPen(border, 1, Qt.PenStyle.DashLine))
+        painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        if self.is_empty():
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+        pen = QPen(self.palette().text().color(), self.pen_width(), Qt.PenStyle.SolidLine,
+                   Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        for stroke in self.strokes():
+            if len(stroke) == 1:
+                painter.drawPoint(QPointF(*stroke[0]))
+                continue
+            path = QPainterPath(QPointF(*stroke[0]))
+            for x, y in stroke[1:]:
+                path.lineTo(x, y)
+            painter.drawPath(path)
+        painter.end()

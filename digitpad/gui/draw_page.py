@@ -1,0 +1,180 @@
+"""The Draw tab: canvas on the left; the guess, its ten probabilities and the model's view on
+the right."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .canvas import DrawingCanvas
+
+LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
+
+
+class ProbabilityChart(pg.PlotWidget):
+    """Ten bars, one per digit; the winner stands out."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background=None)
+        self.setMinimumHeight(150)
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setMenuEnabled(False)
+        self.setYRange(0, 1, padding=0.02)
+        self.setXRange(-0.6, 9.6, padding=0)
+        axis = self.getAxis("bottom")
+        axis.setTicks([[(d, str(d)) for d in range(10)]])
+        self.getAxis("left").setTicks([[(0, "0"), (0.5, "50%"), (1, "100%")]])
+        self.setLabel("bottom", "digit")
+        self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush="#9aa5b1")
+        self.addItem(self._bars)
+        self.values = np.zeros(10)
+
+    def set_probabilities(self, probs: np.ndarray | None) -> None:
+        self.values = np.zeros(10) if probs is None else np.asarray(probs, dtype=float)
+        brushes = ["#9aa5b1"] * 10
+        if probs is not None:
+            brushes[int(self.values.argmax())] = "#2b7bd6"
+        self._bars.setOpts(height=self.values, brushes=brushes)
+
+
+class DrawPage(QWidget):
+    prediction_shown = Signal(int)  # request id, after the labels show it
+
+    def __init__(self, service, parent=None):
+        super().__init__(parent)
+        self.service = service
+        self.canvas = DrawingCanvas()
+        self.current_prediction = None
+        self.shown_at: float | None = None
+
+        self.digit_label = QLabel("…")
+        font = QFont()
+        font.setPointSize(64)
+        font.setBold(True)
+        self.digit_label.setFont(font)
+        self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.digit_label.setMinimumWidth(160)
+        self.digit_label.setAccessibleName("Recognised digit")
+        self.confidence_label = QLabel("Loading model…")
+        self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart = ProbabilityChart()
+        self.preview = QLabel()
+        self.preview.setFixedSize(112, 112)
+        self.preview.setToolTip("The 28x28 image the model sees")
+        self.preview.setStyleSheet("background: black; border: 1px solid palette(mid);")
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px; border-radius: 4px;")
+        self.warning.hide()
+
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setToolTip("Undo the last stroke (Ctrl+Z)")
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
+        self.clear_action = QAction("Clear", self)
+        self.clear_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Key.Key_Delete)])
+        self.clear_action.setToolTip("Clear the canvas (Esc or Delete); Undo brings it back")
+        for action in (self.undo_action, self.redo_action, self.clear_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.undo_action.triggered.connect(self.canvas.undo)
+        self.redo_action.triggered.connect(self.canvas.redo)
+        self.clear_action.triggered.connect(self.canvas.clear)
+
+        buttons = QHBoxLayout()
+        for action in (self.undo_action, self.redo_action, self.clear_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        side = QVBoxLayout()
+        side.addWidget(self.digit_label)
+        side.addWidget(self.confidence_label)
+        side.addWidget(self.chart, 1)
+        preview_row = QGridLayout()
+        preview_row.addWidget(QLabel("Model's view:"), 0, 0, Qt.AlignmentFlag.AlignTop)
+        preview_row.addWidget(self.preview, 0, 1)
+        side.addLayout(preview_row)
+
+        left = QVBoxLayout()
+        left.addWidget(self.warning)
+        left.addWidget(self.canvas, 1)
+        left.addLayout(buttons)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(side, 2)
+
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_UPDATE_MS)
+        self._live_timer.timeout.connect(self.recognise)
+        self.canvas.strokes_changed.connect(self._on_strokes_changed)
+        self.canvas.stroke_finished.connect(self.recognise)
+        service.prediction_ready.connect(self._show_prediction)
+        service.model_ready.connect(lambda _loaded: self.recognise())
+        self._update_actions()
+
+    def _on_strokes_changed(self) -> None:
+        self._update_actions()
+        if self.canvas.is_drawing():  # pen is down: throttle
+            if not self._live_timer.isActive():
+                self._live_timer.start()
+        else:  # undo, redo, clear: at once (pen-up is handled by stroke_finished)
+            self.recognise()
+
+    def _update_actions(self) -> None:
+        self.undo_action.setEnabled(self.canvas.can_undo())
+        self.redo_action.setEnabled(self.canvas.can_redo())
+        self.clear_action.setEnabled(not self.canvas.is_empty())
+
+    def recognise(self) -> None:
+        self._live_timer.stop()
+        if self.canvas.is_empty():
+            self.service.request([])  # supersedes any answer still on its way
+            self._display(None)
+            return
+        if self.service.ready:
+            self.service.request(self.canvas.strokes())
+
+    def _show_prediction(self, request_id: int, prediction) -> None:
+        self._display(prediction)
+        self.shown_at = time.perf_counter()
+        self.prediction_shown.emit(request_id)
+
+    def _display(self, prediction) -> None:
+        self.current_prediction = prediction
+        if prediction is None:
+            self.digit_label.setText("" if self.service.ready else "…")
+            self.confidence_label.setText(
+                "Draw a digit" if self.service.ready else "Loading model… you can draw already"
+            )
+            self.chart.set_probabilities(None)
+            self.preview.clear()
+            return
+        self.digit_label.setText(str(prediction.digit))
+        self.confidence_label.setText(f"{prediction.confidence:.0%} sure")
+        self.chart.set_probabilities(prediction.probabilities)
+        img = np.ascontiguousarray((prediction.image * 255).astype(np.uint8))
+        qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+        self.preview.setPixmap(QPixmap.fromImage(qimage).scaled(112, 112))
+
+    def show_warning(self, text: str | None) -> None:
+        self.warning.setText(text or "")
+        self.warning.setVisible(bool(text))

@@ -1,0 +1,113 @@
+"""The main window: tabs, menus, model choice and the recognition service."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
+
+from .. import __version__, resources
+from ..store import ModelStore
+from .draw_page import DrawPage
+from .workers import RecognitionService
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: ModelStore | None = None):
+        super().__init__()
+        self.setWindowTitle("DigitPad")
+        icon = resources.icon_path(256)
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.store = store or ModelStore()
+        self.service = RecognitionService(self)
+        self.draw_page = DrawPage(self.service)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.draw_page, "Draw")
+        self.setCentralWidget(self.tabs)
+        self.last_error: str | None = None
+        self.shown_at: float | None = None
+
+        self.service.model_ready.connect(self._on_model_ready)
+        self.service.model_failed.connect(self._on_model_failed)
+        self._build_menus()
+        self.statusBar().showMessage("Loading model…")
+        self.resize(900, 560)
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_model = QAction("&Open Model File…", self)
+        open_model.setShortcut(QKeySequence.StandardKey.Open)
+        open_model.triggered.connect(self._choose_model_file)
+        file_menu.addAction(open_model)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for action in (self.draw_page.undo_action, self.draw_page.redo_action, self.draw_page.clear_action):
+            edit_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About DigitPad", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def start(self) -> None:
+        """Load the active model in the background; the window is usable meanwhile."""
+        self.service.load(self.store.active_path())
+
+    def open_model(self, path: Path) -> None:
+        """Switch to a model file; an unusable one falls back to the bundled model."""
+        self.statusBar().showMessage(f"Loading {Path(path).name}…")
+        self.service.load(Path(path))
+
+    def _choose_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open Model", str(self.store.models_dir),
+                                              "Keras models (*.keras)")
+        if path:
+            self.open_model(Path(path))
+
+    def _on_model_ready(self, loaded) -> None:
+        if loaded.fallback_reason:
+            self.last_error = loaded.fallback_reason
+            self.draw_page.show_warning(
+                f"{loaded.fallback_reason}. Using the bundled model instead."
+            )
+        else:
+            self.last_error = None
+            self.draw_page.show_warning(None)
+        accuracy = loaded.card.get("mnist_test_accuracy")
+        detail = f" — MNIST test accuracy {accuracy:.2%}" if isinstance(accuracy, float) else ""
+        self.statusBar().showMessage(f"Model: {loaded.name}{detail}")
+
+    def _on_model_failed(self, message: str) -> None:
+        self.last_error = message
+        self.draw_page.show_warning(message)
+        self.statusBar().showMessage("No model: recognition is off")
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About DigitPad",
+            f"<h3>DigitPad {__version__}</h3><p>Draw a digit, see it recognised live.</p>"
+            "<p>The bundled model was trained on MNIST by Yann LeCun and Corinna Cortes "
+            "(with Christopher J.C. Burges), licensed CC BY-SA 3.0.</p>",
+        )
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.shown_at is None:
+            self.shown_at = time.time()
+
+    def closeEvent(self, event):
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        self.service.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,91 @@
+"""The thread bridge: TensorFlow work runs on a worker thread, results come back as signals.
+
+The worker is a plain Python thread, not a QThread: TensorFlow's pybind11 code takes the GIL
+through PyGILState, which deadlocks on threads that Qt started (seen here with PySide6 6.12 and
+TensorFlow 2.21). Signals emitted from the worker reach GUI-thread slots queued, so widgets are
+only touched on the GUI thread; the worker only touches the core."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+_STOP = object()
+
+
+class RecognitionService(QObject):
+    """Loads models and predicts on a worker thread; the newest drawing wins."""
+
+    model_ready = Signal(object)  # digitpad.recognizer.LoadedModel
+    model_failed = Signal(str)
+    prediction_ready = Signal(int, object)  # request id, Prediction or None (empty drawing)
+    _loaded = Signal(object)
+    _predicted = Signal(int, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._jobs: queue.Queue = queue.Queue()
+        self._latest = 0  # the newest request id; the worker skips older ones
+        self._recognizer = None  # touched by the worker thread only
+        self.ready = False
+        self.loaded = None
+        self.ready_at: float | None = None
+        self._loaded.connect(self._on_loaded)
+        self._predicted.connect(self._on_prediction)
+        self._thread = threading.Thread(target=self._run, name="digitpad-recognition", daemon=True)
+        self._thread.start()
+
+    # -- GUI thread ----------------------------------------------------------------------
+    def load(self, path: Path | None) -> None:
+        """Load a model in the background (None = bundled). Predictions keep using the old
+        model until the new one is ready."""
+        self._jobs.put(("load", path))
+
+    def request(self, strokes) -> int:
+        self._latest += 1
+        self._jobs.put(("predict", self._latest, strokes))
+        return self._latest
+
+    def shutdown(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(_STOP)
+            self._thread.join(timeout=10)
+
+    def _on_loaded(self, result) -> None:
+        if isinstance(result, str):
+            self.model_failed.emit(result)
+            return
+        self.ready = True
+        self.loaded = result
+        self.ready_at = time.time()
+        self.model_ready.emit(result)
+
+    def _on_prediction(self, request_id: int, prediction) -> None:
+        if request_id == self._latest:  # only the newest drawing's answer is shown
+            self.prediction_ready.emit(request_id, prediction)
+
+    # -- worker thread -------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is _STOP:
+                return
+            if job[0] == "load":
+                self._load(job[1])
+            elif job[1] == self._latest and self._recognizer is not None:
+                self._predicted.emit(job[1], self._recognizer.predict_strokes(job[2]))
+
+    def _load(self, path) -> None:
+        try:
+            from ..recognizer import Recognizer, load_with_fallback
+
+            loaded = load_with_fallback(Path(path) if path else None)
+            self._recognizer = Recognizer(loaded)
+        except Exception as exc:  # even the bundled model failed: say so, keep running
+            self._loaded.emit(f"No model could be loaded: {exc}")
+            return
+        self._loaded.emit(loaded)

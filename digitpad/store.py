@@ -1,0 +1,95 @@
+"""Where user data lives: the user's models folder and which model is active. Qt-free."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from . import resources
+from .model_io import _atomic_write, read_card
+
+APP = "DigitPad"
+
+
+def data_dir() -> Path:
+    """The user's data directory; DIGITPAD_DATA_DIR overrides it (tests, portable installs)."""
+    override = os.environ.get("DIGITPAD_DATA_DIR")
+    path = Path(override) if override else user_data_path(APP, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    path: Path
+    card: dict
+    bundled: bool = False
+    problem: str | None = None  # why the file cannot be used, if it cannot
+
+    @property
+    def name(self) -> str:
+        return self.card.get("name") or self.path.stem
+
+
+class ModelStore:
+    """The user's trained models (`<data>/models/*.keras` with cards) and the active choice."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else data_dir()
+        self.models_dir = self.root / "models"
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        self._active_file = self.root / "active_model.json"
+
+    def new_model_path(self, arch: str) -> Path:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.models_dir / f"{arch}-{stamp}.keras"
+        n = 1
+        while path.exists():
+            n += 1
+            path = self.models_dir / f"{arch}-{stamp}-{n}.keras"
+        return path
+
+    def active_path(self) -> Path | None:
+        """The model the user chose, or None for the bundled one."""
+        try:
+            data = json.loads(self._active_file.read_text(encoding="utf-8"))
+            return Path(data["path"]) if data.get("path") else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def set_active(self, path: Path | None) -> None:
+        text = json.dumps({"path": str(path) if path else None}) + "\n"
+        _atomic_write(self._active_file, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def entries(self) -> list[ModelEntry]:
+        bundled = resources.bundled_model_path()
+        out = [ModelEntry(bundled, read_card(bundled), bundled=True)]
+        for path in sorted(self.models_dir.glob("*.keras")):
+            if path.name.startswith("."):
+                continue  # a temporary file of a save in progress
+            out.append(ModelEntry(path, read_card(path), problem=quick_check(path)))
+        return out
+
+
+def quick_check(path: Path) -> str | None:
+    """Why a model file is unusable, judged without TensorFlow; None if it looks fine."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "config.json" not in names:
+                return "not a Keras model (no config.json inside)"
+            bad = zf.testzip()
+            if bad:
+                return f"damaged (corrupt entry {bad})"
+    except zipfile.BadZipFile:
+        return "damaged or not a Keras model file"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None

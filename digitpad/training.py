@@ -1,0 +1,179 @@
+"""Training with Keras: one engine for the bundled model's recipe, the CLI and the GUI."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .data import Mnist, load_mnist, to_model_input
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters; the defaults are the bundled model's recipe."""
+
+    arch: str = "cnn"
+    epochs: int = 30
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    validation_split: float = 0.05
+    augment: bool = True
+    seed: int = 0
+    data: str | None = None  # MNIST .npz; None = the bundled copy
+    train_limit: int | None = None  # use only the first N training images (quick runs, tests)
+    test_limit: int | None = None
+
+    def problems(self, n_train: int | None = None) -> list[str]:
+        """What is wrong with these values, in words; empty when they are fine."""
+        from .architectures import ARCHITECTURES
+
+        out = []
+        if self.arch not in ARCHITECTURES:
+            out.append(f"Unknown architecture {self.arch!r}.")
+        if not isinstance(self.epochs, int) or self.epochs < 1:
+            out.append("Epochs must be a whole number of at least 1.")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            out.append("Batch size must be a whole number of at least 1.")
+        if not (0 < float(self.learning_rate) <= 1):
+            out.append("Learning rate must be above 0 and at most 1.")
+        if not (0 <= float(self.validation_split) < 0.5):
+            out.append("Validation split must be from 0 up to (not including) 0.5.")
+        for name in ("train_limit", "test_limit"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                out.append(f"{name} must be a whole number of at least 1.")
+        if n_train is not None and isinstance(self.batch_size, int):
+            n_fit = int(n_train * (1 - float(self.validation_split)))
+            if self.batch_size > n_fit:
+                out.append(f"Batch size {self.batch_size} is larger than the {n_fit} training images.")
+        return out
+
+
+@dataclass
+class TrainResult:
+    model: object
+    config: TrainConfig
+    history: dict
+    test_accuracy: float
+    confusion: np.ndarray
+    seconds: float
+    stopped_early: bool = False
+    card: dict = field(default_factory=dict)
+
+
+def split_data(config: TrainConfig, mnist: Mnist):
+    """(x_fit, y_fit), (x_val, y_val), (x_test, y_test) as model input, deterministically."""
+    x, y = mnist.x_train, mnist.y_train
+    if config.train_limit:
+        x, y = x[: config.train_limit], y[: config.train_limit]
+    order = np.random.default_rng(config.seed).permutation(len(x))
+    n_val = int(round(len(x) * config.validation_split))
+    val_idx, fit_idx = order[:n_val], order[n_val:]
+    x_test, y_test = mnist.x_test, mnist.y_test
+    if config.test_limit:
+        x_test, y_test = x_test[: config.test_limit], y_test[: config.test_limit]
+    return (
+        (to_model_input(x[fit_idx]), y[fit_idx].astype(np.int64)),
+        (to_model_input(x[val_idx]), y[val_idx].astype(np.int64)),
+        (to_model_input(x_test), y_test.astype(np.int64)),
+    )
+
+
+def make_dataset(x, y, config: TrainConfig, shuffle: bool, augment: bool):
+    from .augment import augment_fn
+    from .tfenv import tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
+    ds = ds.batch(config.batch_size)
+    if augment:
+        ds = ds.map(augment_fn(config.seed), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def compile_model(model, config: TrainConfig, steps_per_epoch: int):
+    from .tfenv import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(
+        config.learning_rate, decay_steps=max(1, config.epochs * steps_per_epoch), alpha=0.01
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """10x10 counts: rows are the true digit, columns the predicted one."""
+    return np.bincount(y_true * 10 + y_pred, minlength=100).reshape(10, 10)
+
+
+def evaluate(model, x, y, batch_size: int = 500) -> tuple[float, np.ndarray]:
+    probs = model.predict(x, batch_size=batch_size, verbose=0)
+    pred = probs.argmax(axis=1)
+    return float((pred == y).mean()), confusion_matrix(np.asarray(y), pred)
+
+
+def train(config: TrainConfig, callbacks=(), mnist: Mnist | None = None, model=None) -> TrainResult:
+    """Train (or, with `model`, continue training) and evaluate on the MNIST test set."""
+    from . import architectures
+    from .tfenv import keras
+
+    mnist = mnist if mnist is not None else load_mnist(config.data)
+    problems = config.problems(n_train=config.train_limit or len(mnist.x_train))
+    if problems:
+        raise ValueError(" ".join(problems))
+    keras.utils.set_random_seed(config.seed)
+    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split_data(config, mnist)
+    fit_ds = make_dataset(x_fit, y_fit, config, shuffle=True, augment=config.augment)
+    val_ds = make_dataset(x_val, y_val, config, shuffle=False, augment=False) if len(x_val) else None
+    model = model if model is not None else architectures.build(config.arch)
+    compile_model(model, config, steps_per_epoch=int(np.ceil(len(x_fit) / config.batch_size)))
+    started = time.perf_counter()
+    history = model.fit(
+        fit_ds, epochs=config.epochs, validation_data=val_ds, callbacks=list(callbacks), verbose=0
+    )
+    seconds = time.perf_counter() - started
+    accuracy, confusion = evaluate(model, x_test, y_test)
+    epochs_run = len(history.history.get("loss", []))
+    result = TrainResult(
+        model=model,
+        config=config,
+        history=history.history,
+        test_accuracy=accuracy,
+        confusion=confusion,
+        seconds=seconds,
+        stopped_early=epochs_run < config.epochs,
+    )
+    result.card = make_card(result, n_test=len(y_test), n_fit=len(x_fit))
+    return result
+
+
+def make_card(result: TrainResult, n_test: int, n_fit: int) -> dict:
+    from .architectures import ARCHITECTURES
+
+    model = result.model
+    cfg = asdict(result.config)
+    return {
+        "name": f"{result.config.arch.upper()} {_dt.datetime.now():%Y-%m-%d %H:%M}",
+        "architecture": result.config.arch,
+        "architecture_description": ARCHITECTURES[result.config.arch][0],
+        "layers": [layer.__class__.__name__ for layer in model.layers],
+        "parameters": int(model.count_params()),
+        "recipe": cfg,
+        "training_images": n_fit,
+        "data": "MNIST" if not cfg["data"] else f"MNIST from {Path(cfg['data']).name}",
+        "epochs_run": len(result.history.get("loss", [])),
+        "training_seconds": round(result.seconds, 1),
+        "mnist_test_accuracy": round(result.test_accuracy, 5),
+        "mnist_test_images": n_test,
+        "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "digitpad_version": __version__,
+    }
