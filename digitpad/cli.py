@@ -111,12 +111,82 @@ def main(argv: list[str] | None = None) -> int:
     return run_app()
 
 
+def _load_for_cli(path: str | None, default_active: bool):
+    """The model to use, or None after printing why not. Falls back to the bundled model
+    (with a warning) when a chosen model file is unusable."""
+    from .model_io import ModelLoadError
+    from .recognizer import Recognizer, load_with_fallback
+
+    wanted = path
+    if wanted is None and default_active:
+        from .store import ModelStore
+
+        wanted = ModelStore().active_path()
+    try:
+        loaded = load_with_fallback(wanted)
+    except ModelLoadError as exc:
+        _error(f"the bundled model is unusable ({exc}); reinstall DigitPad")
+        return None
+    if loaded.fallback_reason:
+        print(f"digitpad: warning: {loaded.fallback_reason}; using the bundled model", file=sys.stderr)
+    return Recognizer(loaded)
+
+
 def cmd_predict(args) -> int:
-    raise NotImplementedError
+    from PIL import Image, UnidentifiedImageError
+
+    recognizer = _load_for_cli(args.model, default_active=True)
+    if recognizer is None:
+        return 2
+    failures = 0
+    for name in args.images:
+        try:
+            with Image.open(name) as image:
+                image.load()
+                prediction = recognizer.predict_image(image)
+        except FileNotFoundError:
+            reason = "no such file"
+        except IsADirectoryError:
+            reason = "is a directory"
+        except UnidentifiedImageError:
+            reason = "not an image file DigitPad can read (PNG or JPEG)"
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            reason = f"damaged image ({exc})"
+        else:
+            if prediction is None:
+                reason = "no digit found (the image is blank)"
+            else:
+                print(f"{name}: {prediction.digit} ({prediction.confidence:.1%})")
+                continue
+        _error(f"{name}: {reason}")
+        failures += 1
+    return 1 if failures else 0
 
 
 def cmd_evaluate(args) -> int:
-    raise NotImplementedError
+    from .data import DataError, load_mnist, to_model_input
+    from .training import evaluate
+
+    try:
+        mnist = load_mnist(args.data)
+    except DataError as exc:
+        _error(str(exc))
+        return 2
+    from . import resources
+    from .model_io import ModelLoadError, load_model
+
+    path = args.model or resources.bundled_model_path()
+    try:
+        model = load_model(path)  # no fallback: scoring another model than asked would mislead
+    except ModelLoadError as exc:
+        _error(str(exc))
+        return 2
+    accuracy, confusion = evaluate(model, to_model_input(mnist.x_test), mnist.y_test)
+    print(f"Model: {path}")
+    print(f"MNIST test accuracy: {accuracy:.2%} ({int(confusion.trace())}/{int(confusion.sum())})")
+    per_digit = confusion.diagonal() / confusion.sum(axis=1).clip(min=1)
+    print("Per digit: " + "  ".join(f"{d}: {a:.1%}" for d, a in enumerate(per_digit)))
+    return 0
 
 
 if __name__ == "__main__":

@@ -33,8 +33,8 @@ def _points(strokes: Sequence[Stroke]) -> np.ndarray:
     return np.array([p[:2] for s in strokes for p in s], dtype=np.float64)
 
 
-def _render(strokes, scale: float, offset: np.ndarray, width: float) -> np.ndarray:
-    """Draw strokes mapped by p * scale + offset (output pixels), anti-aliased, in [0, 1]."""
+def _render(strokes, origin, scale: float, offset: np.ndarray, width: float) -> np.ndarray:
+    """Draw strokes mapped by (p - origin) * scale + offset (output pixels), anti-aliased."""
     ss = SUPERSAMPLE
     img = Image.new("L", (SIZE * ss, SIZE * ss), 0)
     draw = ImageDraw.Draw(img)
@@ -42,7 +42,7 @@ def _render(strokes, scale: float, offset: np.ndarray, width: float) -> np.ndarr
     for stroke in strokes:
         if not len(stroke):
             continue
-        pts = (np.asarray(stroke, dtype=np.float64)[:, :2] * scale + offset) * ss
+        pts = ((np.asarray(stroke, dtype=np.float64)[:, :2] - origin) * scale + offset) * ss
         xy = [tuple(p) for p in pts]
         if len(xy) > 1:
             draw.line(xy, fill=255, width=max(1, int(round(width * ss))), joint="curve")
@@ -72,12 +72,12 @@ def strokes_to_mnist(strokes: Sequence[Stroke], width: float = STROKE_WIDTH) -> 
     extent = float((hi - lo).max())
     scale = (BOX - width) / extent if extent > 0 else 1.0
     # First pass: bounding box centred, to find the centre of mass.
-    offset = SIZE / 2 - (lo + hi) / 2 * scale
-    first = _render(strokes, scale, offset, width)
+    offset = SIZE / 2 - (hi - lo) / 2 * scale
+    first = _render(strokes, lo, scale, offset, width)
     row, col = center_of_mass(first)
     # Second pass: shifted so the centre of mass lands on MNIST's, to the sub-pixel.
     offset = offset + np.array([CENTER - col, CENTER - row])
-    return _render(strokes, scale, offset, width)
+    return _render(strokes, lo, scale, offset, width)
 
 
 def to_ink(image) -> np.ndarray:
@@ -120,48 +120,59 @@ def stroke_thickness(ink: np.ndarray) -> float:
     return 2.0 * area / max(boundary, 1)
 
 
-def _normalise_thickness(crop: Image.Image, thickness: float, scale: float, width: float) -> Image.Image:
-    """Grow or shrink strokes (max/min filter) so that after scaling they are about `width` wide."""
-    wanted = width / scale  # in source pixels
-    steps = int(round((wanted - thickness) / 2))  # each 3x3 filter pass changes width by ~2 px
-    if steps == 0:
-        return crop
-    limit = max(1, int(thickness // 2) - 1)  # never erode a stroke away
-    steps = max(steps, -limit)
-    size = 2 * abs(steps) + 1
-    return crop.filter(ImageFilter.MaxFilter(size) if steps > 0 else ImageFilter.MinFilter(size))
+WORK_SIDE = 160  # pictures are normalised at 8x the 20 px box: fine control of thickness
+
+
+def _bbox(mask: np.ndarray) -> tuple[slice, slice]:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def _normalise_thickness(work: Image.Image, width: float) -> Image.Image:
+    """Grow or shrink strokes with 3x3 max/min filters (each pass: ~2 px wider or thinner) so
+    that they end up about `width` output pixels wide. Strokes within 20% are left alone."""
+    wanted = width * WORK_SIDE / BOX
+    have = stroke_thickness(np.asarray(work, dtype=np.float32) / 255.0)
+    if have <= 0 or 0.8 <= have / wanted <= 1.25:
+        return work
+    steps = int(round((wanted - have) / 2))
+    if steps < 0:
+        steps = max(steps, -int(have / 2 - 1))  # never erode a stroke away
+    pass_filter = ImageFilter.MaxFilter(3) if steps > 0 else ImageFilter.MinFilter(3)
+    for _ in range(abs(steps)):
+        work = work.filter(pass_filter)
+    return work
 
 
 def image_to_mnist(image, width: float = STROKE_WIDTH) -> np.ndarray | None:
     """A picture of one digit -> float32 (28, 28) in [0, 1], or None when it holds no ink."""
     ink = to_ink(image)
-    mask = ink > 0.2 * ink.max() if ink.max() > 0 else None
-    if mask is None or not mask.any():
+    if ink.max() <= 0:
         return None
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    crop = np.pad(crop, 2)  # room for thickening
-    scale = BOX / max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1)
+    crop = ink[_bbox(ink > 0.2 * ink.max())]
+    # Work at 160 px on the longer side, with a margin for thickening.
+    factor = WORK_SIDE / max(crop.shape)
+    size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
     pic = Image.fromarray((crop * 255).astype(np.uint8), "L")
-    pic = _normalise_thickness(pic, stroke_thickness(crop), scale, width)
-    arr = np.asarray(pic, dtype=np.float32) / 255.0
-    # Re-crop after thickening, then scale the longer side to 20 px.
-    mask = arr > 0.2
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    arr = arr[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    resample = Image.Resampling.BILINEAR if factor >= 1 else Image.Resampling.LANCZOS
+    work = Image.new("L", (size[0] + 2 * WORK_SIDE // 4, size[1] + 2 * WORK_SIDE // 4), 0)
+    work.paste(pic.resize(size, resample), (WORK_SIDE // 4, WORK_SIDE // 4))
+    work = _normalise_thickness(work, width)
+    arr = np.asarray(work, dtype=np.float32) / 255.0
+    arr = arr[_bbox(arr > 0.2)]
+    # Scale the longer side to 20 px (anti-aliased), then centre the mass on MNIST's centre.
     h, w = arr.shape
     scale = BOX / max(h, w)
     nh, nw = max(1, int(round(h * scale))), max(1, int(round(w * scale)))
     small = Image.fromarray((arr * 255).astype(np.uint8), "L").resize((nw, nh), Image.Resampling.LANCZOS)
     small_arr = np.clip(np.asarray(small, dtype=np.float32) / 255.0, 0, 1)
     row, col = center_of_mass(small_arr)
-    # Place so the centre of mass lands on MNIST's centre, to the sub-pixel (bilinear shift).
     canvas = Image.new("F", (SIZE, SIZE), 0.0)
     top, left = CENTER - row, CENTER - col
     itop, ileft = int(np.floor(top)), int(np.floor(left))
     canvas.paste(Image.fromarray(small_arr, "F"), (ileft, itop))
-    frac = (left - ileft, top - itop)
-    shifted = canvas.transform(
-        (SIZE, SIZE), Image.Transform.AFFINE, (1, 0, -frac[0], 0, 1, -frac[1]), Image.Resampling.BILINEAR
+    frac_x, frac_y = left - ileft, top - itop
+    shifted = canvas.transform(  # the sub-pixel part of the shift, bilinear
+        (SIZE, SIZE), Image.Transform.AFFINE, (1, 0, -frac_x, 0, 1, -frac_y), Image.Resampling.BILINEAR
     )
     return np.clip(np.asarray(shifted, dtype=np.float32), 0.0, 1.0)

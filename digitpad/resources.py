@@ -25,3 +25,7 @@ def mnist_path() -> Path:
 
 def icon_path(size: int = 256) -> Path:
     return _path("digitpad.assets", f"icons/hicolor/{size}x{size}/apps/digitpad.png")
+
+
+def selftest_digits_path() -> Path:
+    return _path("digitpad.assets", "digits/selftest.json")

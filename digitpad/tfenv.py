@@ -1,12 +1,40 @@
 """Import TensorFlow/Keras quietly; every core module that needs Keras goes through here."""
 
+import contextlib
 import os
+import sys
 
-# TensorFlow prints start-up chatter on stderr that means nothing to a user.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """TensorFlow's C++ start-up notes (oneDNN, absl) ignore TF_CPP_MIN_LOG_LEVEL and mean
+    nothing to a user: silence file descriptor 2 while it loads. DIGITPAD_DEBUG=1 shows them."""
+    if os.environ.get("DIGITPAD_DEBUG"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (a frozen GUI app on Windows)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+with _quiet_native_stderr():
+    import tensorflow as tf  # noqa: E402
+    import keras  # noqa: E402
+
+    tf.constant(0)  # the second batch of notes comes with the first op
 
 __all__ = ["keras", "tf"]

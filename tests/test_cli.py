@@ -1,0 +1,105 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from digitpad import __version__
+
+from conftest import render_strokes_png
+
+
+def run_cli(*args, env=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def test_version_and_help():
+    result = run_cli("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("predict", "evaluate", "train"):
+        assert command in result.stdout
+
+
+def test_predict_images_and_bad_files(tmp_path, selftest_digits):
+    good = [
+        render_strokes_png(selftest_digits[2], tmp_path / "two.png"),
+        render_strokes_png(selftest_digits[7], tmp_path / "seven.png", dark_on_light=False, pen=24),
+    ]
+    jpeg = tmp_path / "five.jpg"
+    from PIL import Image
+
+    Image.open(render_strokes_png(selftest_digits[5], tmp_path / "five.png", pen=8)).convert("RGB").save(jpeg)
+    (tmp_path / "junk.png").write_bytes(b"this is not a picture")
+    blank = tmp_path / "blank.png"
+    Image.new("L", (100, 100), 255).save(blank)
+    png = (tmp_path / "two.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(png[: len(png) // 3])
+
+    result = run_cli("predict", *map(str, good), str(tmp_path / "junk.png"), str(tmp_path / "nope.png"),
+                     str(jpeg), str(blank), str(tmp_path / "cut.png"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{good[0]}: 2 (") and lines[1].startswith(f"{good[1]}: 7 (")
+    assert lines[2].startswith(f"{jpeg}: 5 (")
+    errors = result.stderr.splitlines()
+    assert len(errors) == 4, result.stderr
+    assert "junk.png: not an image file" in errors[0]
+    assert "nope.png: no such file" in errors[1]
+    assert "blank.png: no digit found" in errors[2]
+    assert "cut.png: damaged image" in errors[3]
+    assert "Traceback" not in result.stderr
+
+
+def test_predict_all_good_exits_zero(tmp_path, selftest_digits):
+    image = render_strokes_png(selftest_digits[0], tmp_path / "zero.png")
+    result = run_cli("predict", str(image))
+    assert result.returncode == 0 and result.stdout.startswith(f"{image}: 0 (")
+    assert result.stderr == ""
+
+
+def test_evaluate_on_a_small_file_and_bad_inputs(tmp_path, mnist):
+    small = tmp_path / "small.npz"
+    np.savez(small, x_train=mnist.x_train[:10], y_train=mnist.y_train[:10],
+             x_test=mnist.x_test[:300], y_test=mnist.y_test[:300])
+    result = run_cli("evaluate", "--data", str(small))
+    assert result.returncode == 0, result.stderr
+    accuracy = float(result.stdout.split("MNIST test accuracy: ")[1].split("%")[0])
+    assert accuracy >= 98.0
+    assert "/300)" in result.stdout
+
+    (tmp_path / "bad.npz").write_bytes(b"nonsense")
+    result = run_cli("evaluate", "--data", str(tmp_path / "bad.npz"))
+    assert result.returncode == 2 and "bad.npz is not a readable .npz file" in result.stderr
+    result = run_cli("evaluate", "--data", str(small), "--model", str(tmp_path / "none.keras"))
+    assert result.returncode == 2 and "model file not found" in result.stderr
+
+
+def test_train_refuses_bad_values():
+    result = run_cli("train", "--epochs", "0", "--batch-size", "0")
+    assert result.returncode == 2
+    assert "Epochs must be" in result.stderr and "Batch size must be" in result.stderr
+    result = run_cli("train", "--epochs", "two")
+    assert result.returncode == 2 and "invalid int value" in result.stderr
+
+
+def test_train_a_tiny_model(tmp_path):
+    out = tmp_path / "tiny.keras"
+    result = run_cli("train", "--arch", "mlp", "--epochs", "1", "--limit", "600", "--test-limit", "500",
+                     "--batch-size", "64", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "MNIST test accuracy" in result.stdout and out.exists()
+    from digitpad.model_io import load_model, read_card
+
+    card = read_card(out)
+    assert card["architecture"] == "mlp" and card["recipe"]["train_limit"] == 600
+    assert card["mnist_test_images"] == 500 and 0.5 < card["mnist_test_accuracy"] <= 1.0
+    load_model(out)
+
+
+def test_self_test_passes():
+    result = run_cli("--self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test passed" in result.stdout

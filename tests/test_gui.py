@@ -1,0 +1,174 @@
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from digitpad.gui.main_window import MainWindow
+from digitpad.gui.replay import draw_stroke, fit_strokes
+from digitpad.store import ModelStore
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(900, 560)
+    win.show()
+    qtbot.waitExposed(win)
+    win.start()
+    yield win
+    win.close()
+
+
+def wait_ready(qtbot, win):
+    qtbot.waitUntil(lambda: win.service.ready, timeout=30000)
+
+
+def draw_digit(qtbot, win, strokes, fraction=0.7, center=(0.5, 0.5)):
+    page = win.draw_page
+    canvas = page.canvas
+    placed = fit_strokes(strokes, canvas.width(), canvas.height(), fraction, center)
+    with qtbot.waitSignal(page.prediction_shown, timeout=10000) as blocker:
+        for stroke in placed:
+            draw_stroke(canvas, stroke)
+    return blocker
+
+
+def test_window_is_usable_before_the_model_is_ready(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    # The model loads on a worker thread: right after start-up the window says so.
+    assert not win.service.ready
+    assert "Loading model" in win.draw_page.confidence_label.text()
+    assert "Loading model" in win.statusBar().currentMessage()
+    draw_stroke(win.draw_page.canvas, [(100, 50), (110, 150), (120, 250)])
+    assert len(win.draw_page.canvas.strokes()) == 1
+    # ... and recognises what was drawn meanwhile as soon as the model is ready.
+    with qtbot.waitSignal(win.draw_page.prediction_shown, timeout=30000):
+        pass
+    assert win.draw_page.digit_label.text() == "1"
+    win.close()
+
+
+def test_drawn_digits_are_recognised_live(qtbot, window, selftest_digits):
+    wait_ready(qtbot, window)
+    page = window.draw_page
+    for label, strokes in selftest_digits.items():
+        page.clear_action.trigger()
+        draw_digit(qtbot, window, strokes)
+        assert page.digit_label.text() == str(label)
+        assert page.current_prediction.digit == label
+        assert "sure" in page.confidence_label.text()
+        assert np.isclose(page.chart.values.sum(), 1.0, atol=1e-3)
+        assert page.chart.values.argmax() == label
+        assert not page.preview.pixmap().isNull()
+
+
+def test_small_off_centre_digit_is_recognised(qtbot, window, selftest_digits):
+    wait_ready(qtbot, window)
+    draw_digit(qtbot, window, selftest_digits[7], fraction=0.3, center=(0.25, 0.75))
+    assert window.draw_page.digit_label.text() == "7"
+
+
+def test_prediction_updates_while_drawing(qtbot, window):
+    wait_ready(qtbot, window)
+    page = window.draw_page
+    canvas = page.canvas
+    from digitpad.gui import replay
+
+    shown = []
+    page.prediction_shown.connect(shown.append)
+    replay.press(canvas, 200, 60)
+    for i in range(1, 40):
+        replay.move(canvas, 200, 60 + i * 6)
+        qtbot.wait(5)  # a person drawing: events arrive over ~0.2 s or more
+    qtbot.waitUntil(lambda: len(shown) >= 1, timeout=5000)
+    assert canvas.is_drawing()  # answers came before pen-up
+    replay.release(canvas, 200, 300)
+    qtbot.waitUntil(lambda: not canvas.is_drawing() and page.digit_label.text() == "1", timeout=5000)
+
+
+def test_undo_redo_clear_with_keys(qtbot, window, selftest_digits):
+    wait_ready(qtbot, window)
+    page = window.draw_page
+    canvas = page.canvas
+    draw_digit(qtbot, window, selftest_digits[4])  # two strokes
+    assert len(canvas.strokes()) == 2 and page.digit_label.text() == "4"
+    assert not page.redo_action.isEnabled()
+
+    canvas.setFocus()
+    with qtbot.waitSignal(page.prediction_shown, timeout=5000):
+        qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(canvas.strokes()) == 1 and page.redo_action.isEnabled()
+    with qtbot.waitSignal(page.prediction_shown, timeout=5000):
+        qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(canvas.strokes()) == 2 and page.digit_label.text() == "4"
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert len(canvas.strokes()) == 2
+
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert canvas.is_empty()
+    assert page.digit_label.text() == "" and page.current_prediction is None
+    assert page.chart.values.sum() == 0 and page.preview.pixmap().isNull()
+    with qtbot.waitSignal(page.prediction_shown, timeout=5000):
+        qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the clear
+    assert len(canvas.strokes()) == 2 and page.digit_label.text() == "4"
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert canvas.is_empty()
+
+
+def test_clear_button(qtbot, window, selftest_digits):
+    wait_ready(qtbot, window)
+    draw_digit(qtbot, window, selftest_digits[0])
+    from PySide6.QtWidgets import QToolButton
+
+    button = next(b for b in window.findChildren(QToolButton) if b.text() == "Clear")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.draw_page.canvas.is_empty() and window.draw_page.digit_label.text() == ""
+
+
+def test_empty_canvas_shows_no_guess(qtbot, window):
+    wait_ready(qtbot, window)
+    page = window.draw_page
+    assert page.current_prediction is None and page.digit_label.text() == ""
+    assert page.confidence_label.text() == "Draw a digit"
+
+
+def test_broken_active_model_falls_back_with_a_message(qtbot, user_data_dir, selftest_digits):
+    store = ModelStore()
+    broken = store.models_dir / "mine.keras"
+    broken.write_bytes(b"truncated")
+    store.set_active(broken)
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    wait_ready(qtbot, win)
+    assert "mine.keras" in win.last_error
+    assert win.draw_page.warning.isVisible() and "bundled model" in win.draw_page.warning.text()
+    draw_digit(qtbot, win, selftest_digits[3])
+    assert win.draw_page.digit_label.text() == "3"
+    win.close()
+
+
+def test_signal_emit_keeps_refcounts(qtbot):
+    """PySide6 6.12.0 lost a reference to True/False on every emit and aborted the app after
+    a few thousand live updates; pyproject.toml excludes it. This fails (crashes) if it returns."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        fired = Signal(int, object)
+
+    emitter = Emitter()
+    received = []
+    emitter.fired.connect(lambda i, o: received.append(i))
+    before = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    for i in range(3000):
+        emitter.fired.emit(i, None)
+    after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    assert len(received) == 3000
+    assert all(abs(a - b) < 100 for a, b in zip(after, before)), (before, after)
