@@ -3,13 +3,18 @@ mapping float32 (N, 28, 28, 1) images in [0, 1] to ten softmax probabilities."""
 
 from __future__ import annotations
 
-from .tfenv import keras
+# Names and descriptions import no TensorFlow, so the GUI can list them at start-up.
+ARCHITECTURES = {
+    "cnn": "Convolutional network (the bundled model's)",
+    "mlp": "Tutorial MLP (Dense 128)",
+}
 
-layers = keras.layers
 
-
-def build_mlp() -> keras.Model:
+def build_mlp():
     """The seed tutorial's network: Flatten -> Dense(128, relu) -> Dense(10)."""
+    from .tfenv import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -22,6 +27,9 @@ def build_mlp() -> keras.Model:
 
 
 def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid") -> list:
+    from .tfenv import keras
+
+    layers = keras.layers
     return [
         layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False),
         layers.BatchNormalization(),
@@ -29,8 +37,11 @@ def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid"
     ]
 
 
-def build_cnn() -> keras.Model:
+def build_cnn():
     """The bundled model's network: three BatchNorm conv blocks with strided downsampling."""
+    from .tfenv import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -51,14 +62,11 @@ def build_cnn() -> keras.Model:
     )
 
 
-ARCHITECTURES = {
-    "cnn": ("Convolutional network (bundled model)", build_cnn),
-    "mlp": ("Tutorial MLP (Dense 128)", build_mlp),
-}
+_BUILDERS = {"cnn": build_cnn, "mlp": build_mlp}
 
 
-def build(arch: str) -> keras.Model:
+def build(arch: str):
     try:
-        return ARCHITECTURES[arch][1]()
+        return _BUILDERS[arch]()
     except KeyError:
         raise ValueError(f"unknown architecture {arch!r}; choose from {', '.join(ARCHITECTURES)}")

@@ -66,6 +66,16 @@ class ModelStore:
         text = json.dumps({"path": str(path) if path else None}) + "\n"
         _atomic_write(self._active_file, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
+    def delete(self, path: Path) -> None:
+        """Remove a user model and its card; the bundled model cannot be deleted."""
+        path = Path(path)
+        if path.parent.resolve() != self.models_dir.resolve():
+            raise ValueError(f"{path} is not in the models folder")
+        path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
+        if self.active_path() == path:
+            self.set_active(None)
+
     def entries(self) -> list[ModelEntry]:
         bundled = resources.bundled_model_path()
         out = [ModelEntry(bundled, read_card(bundled), bundled=True)]

@@ -164,7 +164,7 @@ def make_card(result: TrainResult, n_test: int, n_fit: int) -> dict:
     return {
         "name": f"{result.config.arch.upper()} {_dt.datetime.now():%Y-%m-%d %H:%M}",
         "architecture": result.config.arch,
-        "architecture_description": ARCHITECTURES[result.config.arch][0],
+        "architecture_description": ARCHITECTURES[result.config.arch],
         "layers": [layer.__class__.__name__ for layer in model.layers],
         "parameters": int(model.count_params()),
         "recipe": cfg,
@@ -177,3 +177,89 @@ def make_card(result: TrainResult, n_test: int, n_fit: int) -> dict:
         "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "digitpad_version": __version__,
     }
+
+
+class LiveProgress:
+    """Keras callbacks that turn training into plain progress events for a front end.
+
+    `report(event)` is called (on the training thread) with dicts:
+      {"kind": "batch", "epoch", "epochs", "batch", "steps", "x", "loss", "accuracy", "seconds_left"}
+      {"kind": "epoch", "epoch", "x", "loss", "accuracy", "val_loss", "val_accuracy"}
+    Batch events are rate-limited to `max_rate` per second. Per-batch loss and accuracy are
+    recovered from Keras' running epoch means and smoothed (exponential moving average).
+    `stop()` (any thread) ends training after the current batch; the weights of the best epoch
+    (by validation accuracy, else training accuracy) are restored at the end."""
+
+    def __init__(self, report, max_rate: float = 20.0, smoothing: float = 0.1):
+        self.report = report
+        self.min_interval = 1.0 / max_rate
+        self.smoothing = smoothing
+        self.stop_requested = False
+        self.callback = self._make_callback()
+
+    def stop(self) -> None:
+        self.stop_requested = True
+
+    def _make_callback(self):
+        from .tfenv import keras
+
+        owner = self
+
+        class _Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.epochs = self.params.get("epochs", 1)
+                self.steps = self.params.get("steps") or 1
+                self.started = time.perf_counter()
+                self.last_report = 0.0
+                self.ema = {}
+                self.best = None
+                self.best_score = -1.0
+                self.epochs_done = 0
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.epoch = epoch
+                self.previous = {}
+
+            def on_train_batch_end(self, batch, logs=None):
+                logs = logs or {}
+                k = batch + 1
+                for key in ("loss", "accuracy"):
+                    if key not in logs:
+                        continue
+                    mean = float(logs[key])
+                    value = k * mean - (k - 1) * self.previous.get(key, mean)  # this batch alone
+                    self.previous[key] = mean
+                    old = self.ema.get(key)
+                    self.ema[key] = value if old is None else old + owner.smoothing * (value - old)
+                if owner.stop_requested:
+                    self.model.stop_training = True
+                now = time.perf_counter()
+                if now - self.last_report < owner.min_interval and k < self.steps:
+                    return
+                self.last_report = now
+                done = (self.epoch + k / self.steps) / self.epochs
+                elapsed = now - self.started
+                owner.report({
+                    "kind": "batch", "epoch": self.epoch + 1, "epochs": self.epochs,
+                    "batch": k, "steps": self.steps, "x": self.epoch + k / self.steps,
+                    "loss": self.ema.get("loss"), "accuracy": self.ema.get("accuracy"),
+                    "seconds_left": elapsed / done * (1 - done) if done > 0 else None,
+                })
+
+            def on_epoch_end(self, epoch, logs=None):
+                logs = logs or {}
+                self.epochs_done = epoch + 1
+                score = logs.get("val_accuracy", logs.get("accuracy", 0.0))
+                if score > self.best_score:
+                    self.best_score = float(score)
+                    self.best = self.model.get_weights()
+                owner.report({"kind": "epoch", "epoch": epoch + 1, "x": epoch + 1.0,
+                              **{k: float(v) for k, v in logs.items()
+                                 if k in ("loss", "accuracy", "val_loss", "val_accuracy")}})
+
+            def on_train_end(self, logs=None):
+                if self.best is not None:
+                    self.model.set_weights(self.best)
+                owner.report({"kind": "evaluating", "epochs_done": self.epochs_done})
+
+        return _Callback()

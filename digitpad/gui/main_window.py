@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 from .. import __version__, resources
 from ..store import ModelStore
 from .draw_page import DrawPage
+from .train_page import TrainPage
 from .workers import RecognitionService
 
 
@@ -26,7 +27,10 @@ class MainWindow(QMainWindow):
         self.service = RecognitionService(self)
         self.draw_page = DrawPage(self.service)
         self.tabs = QTabWidget()
+        self.train_page = TrainPage(self.store)
+        self.train_page.model_activated.connect(self.open_model)
         self.tabs.addTab(self.draw_page, "Draw")
+        self.tabs.addTab(self.train_page, "Train")
         self.setCentralWidget(self.tabs)
         self.last_error: str | None = None
         self.shown_at: float | None = None
@@ -35,7 +39,7 @@ class MainWindow(QMainWindow):
         self.service.model_failed.connect(self._on_model_failed)
         self._build_menus()
         self.statusBar().showMessage("Loading model…")
-        self.resize(900, 560)
+        self.resize(1100, 720)
         settings = QSettings()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -64,10 +68,12 @@ class MainWindow(QMainWindow):
         """Load the active model in the background; the window is usable meanwhile."""
         self.service.load(self.store.active_path())
 
-    def open_model(self, path: Path) -> None:
-        """Switch to a model file; an unusable one falls back to the bundled model."""
-        self.statusBar().showMessage(f"Loading {Path(path).name}…")
-        self.service.load(Path(path))
+    def open_model(self, path: Path | None) -> None:
+        """Switch to a model file (None: the bundled one); an unusable file falls back to the
+        bundled model with a message. The Draw tab keeps the old model until the new one is in."""
+        name = Path(path).name if path else "the bundled model"
+        self.statusBar().showMessage(f"Loading {name}…")
+        self.service.load(Path(path) if path else None)
 
     def _choose_model_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open Model", str(self.store.models_dir),
@@ -108,6 +114,13 @@ class MainWindow(QMainWindow):
             self.shown_at = time.time()
 
     def closeEvent(self, event):
+        if self.train_page.service.is_running():
+            answer = QMessageBox.question(
+                self, "Training in progress", "Stop training and quit? The model being trained is lost.")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         QSettings().setValue("window/geometry", self.saveGeometry())
+        self.train_page.shutdown()
         self.service.shutdown()
         super().closeEvent(event)

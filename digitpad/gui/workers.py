@@ -89,3 +89,56 @@ class RecognitionService(QObject):
             self._loaded.emit(f"No model could be loaded: {exc}")
             return
         self._loaded.emit(loaded)
+
+
+class TrainingService(QObject):
+    """Runs one training at a time on a worker thread; progress arrives as signals."""
+
+    progress = Signal(dict)  # LiveProgress events
+    finished = Signal(object)  # TrainResult
+    failed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._thread: threading.Thread | None = None
+        self._live = None
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, config, mnist=None, model=None) -> None:
+        if self.is_running():
+            raise RuntimeError("a training run is already in progress")
+        self._stop_requested = False
+        self._live = None
+        self._thread = threading.Thread(target=self._run, args=(config, mnist, model),
+                                        name="digitpad-training", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask training to end after the current batch; the best weights so far are kept."""
+        self._stop_requested = True
+        if self._live is not None:
+            self._live.stop()
+
+    def shutdown(self, timeout: float = 30) -> None:
+        self.stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self, config, mnist, model) -> None:
+        try:
+            from ..data import DataError
+            from ..training import LiveProgress, train
+
+            self._live = LiveProgress(self.progress.emit)
+            if self._stop_requested:  # Stop pressed while TensorFlow was still loading
+                self._live.stop()
+            result = train(config, callbacks=[self._live.callback], mnist=mnist, model=model)
+        except (DataError, ValueError, MemoryError, OSError) as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # a Keras/TensorFlow failure: report it, keep the app alive
+            self.failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(result)
