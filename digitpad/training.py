@@ -138,7 +138,8 @@ def train(config: TrainConfig, callbacks=(), mnist: Mnist | None = None, model=N
     compile_model(model, config, steps_per_epoch=int(np.ceil(len(x_fit) / config.batch_size)))
     started = time.perf_counter()
     history = model.fit(
-        fit_ds, epochs=config.epochs, validation_data=val_ds, callbacks=list(callbacks), verbose=0
+        fit_ds, epochs=config.epochs, validation_data=val_ds, callbacks=list(callbacks), verbose=0,
+        shuffle=False,  # the dataset shuffles itself
     )
     seconds = time.perf_counter() - started
     accuracy, confusion = evaluate(model, x_test, y_test)
@@ -263,3 +264,75 @@ class LiveProgress:
                 owner.report({"kind": "evaluating", "epochs_done": self.epochs_done})
 
         return _Callback()
+
+
+@dataclass
+class FineTuneResult:
+    result: TrainResult  # the tuned model, its history and MNIST test figures ("after")
+    mnist_before: float
+    mnist_after: float
+    mine_before: float | None  # accuracy on the held-out part of the user's samples
+    mine_after: float | None
+    n_train: int
+    n_heldout: int
+
+
+FINE_TUNE_DEFAULTS = dict(epochs=3, batch_size=64, learning_rate=2e-4, validation_split=0.0, augment=True)
+MNIST_MIX = 6000  # MNIST images mixed in, so that MNIST accuracy does not collapse
+USER_SHARE = 0.25  # the user's samples are oversampled to about this share of the mix
+
+
+def split_user_samples(labels: np.ndarray, heldout: float = 0.25, seed: int = 0):
+    """Indices (train, held out): about `heldout` of each digit is kept aside for measuring,
+    where a digit has at least two samples."""
+    rng = np.random.default_rng(seed)
+    train_idx, test_idx = [], []
+    for digit in range(10):
+        idx = rng.permutation(np.flatnonzero(labels == digit))
+        n_test = int(round(len(idx) * heldout)) if len(idx) >= 2 else 0
+        n_test = max(n_test, 1) if len(idx) >= 2 else 0
+        test_idx += idx[:n_test].tolist()
+        train_idx += idx[n_test:].tolist()
+    return np.array(sorted(train_idx), int), np.array(sorted(test_idx), int)
+
+
+def fine_tune(base_model, x_mine: np.ndarray, y_mine: np.ndarray, x_heldout: np.ndarray | None = None,
+              y_heldout: np.ndarray | None = None, mnist: Mnist | None = None, arch: str = "cnn",
+              callbacks=(), seed: int = 0, **overrides) -> FineTuneResult:
+    """Fine-tune a copy of `base_model` on the user's samples mixed with MNIST.
+
+    x_mine: (N, 28, 28) uint8 (255 = ink). Returns accuracy before and after on MNIST's test
+    set and on the held-out samples."""
+    from .model_io import inference_copy
+
+    if len(x_mine) == 0:
+        raise ValueError("There are no samples to fine-tune on: save some drawings first.")
+    mnist = mnist if mnist is not None else load_mnist()
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(mnist.x_train), size=min(MNIST_MIX, len(mnist.x_train)), replace=False)
+    repeats = max(1, int(round(USER_SHARE / (1 - USER_SHARE) * len(pick) / len(x_mine))))
+    mixed = Mnist(
+        x_train=np.concatenate([mnist.x_train[pick], np.repeat(x_mine, repeats, axis=0)]),
+        y_train=np.concatenate([mnist.y_train[pick], np.repeat(y_mine, repeats, axis=0)]),
+        x_test=mnist.x_test,
+        y_test=mnist.y_test,
+    )
+    x_test = to_model_input(mnist.x_test)
+    mnist_before, _ = evaluate(base_model, x_test, mnist.y_test)
+    has_heldout = x_heldout is not None and len(x_heldout) > 0
+    mine_before = evaluate(base_model, to_model_input(x_heldout), y_heldout)[0] if has_heldout else None
+    config = TrainConfig(arch=arch if arch in ("cnn", "mlp") else "cnn", seed=seed,
+                         **{**FINE_TUNE_DEFAULTS, **overrides})
+    result = train(config, callbacks=callbacks, mnist=mixed, model=inference_copy(base_model))
+    mine_after = evaluate(result.model, to_model_input(x_heldout), y_heldout)[0] if has_heldout else None
+    result.card.update(
+        name=f"Fine-tuned {_dt.datetime.now():%Y-%m-%d %H:%M}",
+        data=f"MNIST ({len(pick)}) + {len(x_mine)} of my samples x{repeats}",
+        fine_tuned=True,
+        mnist_test_accuracy_before=round(mnist_before, 5),
+        my_heldout_accuracy_before=None if mine_before is None else round(mine_before, 5),
+        my_heldout_accuracy=None if mine_after is None else round(mine_after, 5),
+        my_heldout_samples=0 if not has_heldout else len(x_heldout),
+    )
+    return FineTuneResult(result, mnist_before, result.test_accuracy, mine_before, mine_after,
+                          len(x_mine), 0 if not has_heldout else len(x_heldout))
