@@ -44,6 +44,7 @@ def load_samples(path: Path) -> list[dict]:
 
 
 def replay(window, samples, fraction, center, app) -> dict:
+    from digitpad.gui import replay as rp
     from digitpad.gui.replay import draw_stroke, fit_strokes
 
     page = window.draw_page
@@ -54,26 +55,20 @@ def replay(window, samples, fraction, center, app) -> dict:
     for sample in samples:
         page.clear_action.trigger()
         placed = fit_strokes(sample["strokes"], canvas.width(), canvas.height(), fraction, center)
-        shown = []
-        page.prediction_shown.connect(shown.append)
         for stroke in placed[:-1]:
             draw_stroke(canvas, stroke)
         last = placed[-1]
         # The last stroke by hand, to time pen-up -> prediction shown.
-        from digitpad.gui import replay as rp
-
         rp.press(canvas, *last[0])
         for x, y in last[1:]:
             rp.move(canvas, x, y)
             app.processEvents()
-        shown.clear()
         pen_up = time.perf_counter()
         rp.release(canvas, *last[-1])
-        final_id = window.service._latest
+        final_id = window.service.latest_request
         deadline = pen_up + 10
-        while final_id not in shown and time.perf_counter() < deadline:
+        while page.shown_request != final_id and time.perf_counter() < deadline:
             app.processEvents()
-        page.prediction_shown.disconnect(shown.append)
         latencies.append((page.shown_at - pen_up) * 1000)
         total[sample["label"]] += 1
         correct[sample["label"]] += int(page.digit_label.text() == str(sample["label"]))

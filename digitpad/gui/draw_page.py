@@ -59,6 +59,7 @@ class DrawPage(QWidget):
         self.canvas = DrawingCanvas()
         self.current_prediction = None
         self.shown_at: float | None = None
+        self.shown_request = 0  # the request id of the answer on screen
 
         self.digit_label = QLabel("…")
         font = QFont()
@@ -147,7 +148,7 @@ class DrawPage(QWidget):
     def recognise(self) -> None:
         self._live_timer.stop()
         if self.canvas.is_empty():
-            self.service.request([])  # supersedes any answer still on its way
+            self.service.cancel()
             self._display(None)
             return
         if self.service.ready:
@@ -155,6 +156,7 @@ class DrawPage(QWidget):
 
     def _show_prediction(self, request_id: int, prediction) -> None:
         self._display(prediction)
+        self.shown_request = request_id
         self.shown_at = time.perf_counter()
         self.prediction_shown.emit(request_id)
 

@@ -45,6 +45,14 @@ class RecognitionService(QObject):
         model until the new one is ready."""
         self._jobs.put(("load", path))
 
+    @property
+    def latest_request(self) -> int:
+        return self._latest
+
+    def cancel(self) -> None:
+        """Answers still on their way are not shown (the drawing was cleared)."""
+        self._latest += 1
+
     def request(self, strokes) -> int:
         self._latest += 1
         self._jobs.put(("predict", self._latest, strokes))
