@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 from .report import percentile, write_report
@@ -21,7 +22,8 @@ from .report import percentile, write_report
 def launch_once(command: list[str]) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DIGITPAD_STARTUP_REPORT="1")
     started = time.time()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120,
+                          cwd=tempfile.gettempdir())  # `-m` must find the installed package
     if proc.returncode != 0:
         raise SystemExit(f"app exited {proc.returncode}: {proc.stderr[-2000:]}")
     report = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -10,8 +11,10 @@ from conftest import render_strokes_png
 
 
 def run_cli(*args, env=None, timeout=120):
+    # From a neutral folder: `-m` puts the working directory first on sys.path, and the
+    # checkout's digitpad/ is not the installed package (it lacks the bundled files).
     return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+                          timeout=timeout, env=env, cwd=tempfile.gettempdir())
 
 
 def test_version_and_help():

@@ -52,10 +52,12 @@ class ProbabilityChart(pg.PlotWidget):
 
 class DrawPage(QWidget):
     prediction_shown = Signal(int)  # request id, after the labels show it
+    sample_saved = Signal(int)  # the new sample's id
 
-    def __init__(self, service, parent=None):
+    def __init__(self, service, samples=None, parent=None):
         super().__init__(parent)
         self.service = service
+        self.samples = samples  # digitpad.samples.SampleStore, or None: no teaching
         self.canvas = DrawingCanvas()
         self.current_prediction = None
         self.shown_at: float | None = None
@@ -104,6 +106,41 @@ class DrawPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
+        teach = QGridLayout()
+        teach.setSpacing(2)
+        hint = QLabel("Wrong? The right digit is:")
+        hint.setToolTip("Click the right digit or press its key: the drawing is saved as your sample")
+        teach.addWidget(hint, 0, 0, 1, 10)
+        self.teach_buttons = []
+        for digit in range(10):
+            button = QToolButton()
+            button.setText(str(digit))
+            button.setToolTip(f"Save this drawing as a {digit} (key {digit})")
+            button.clicked.connect(lambda _checked=False, d=digit: self.save_sample(d))
+            button.setMinimumWidth(26)
+            teach.addWidget(button, 1, digit)
+            self.teach_buttons.append(button)
+            action = QAction(self)
+            action.setShortcut(QKeySequence(str(digit)))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, d=digit: self.save_sample(d))
+            self.addAction(action)
+        self.keep_button = QToolButton()
+        self.keep_button.setText("✓ Right: keep as a sample")
+        self.keep_button.setToolTip("Save this drawing with the recognised digit")
+        self.keep_button.clicked.connect(self.keep_as_sample)
+        teach.addWidget(self.keep_button, 2, 0, 1, 10)
+        self.saved_label = QLabel("")
+        self.saved_label.setStyleSheet("color: #146c43;")
+        teach.addWidget(self.saved_label, 3, 0, 1, 10)
+        self._saved_timer = QTimer(self)
+        self._saved_timer.setSingleShot(True)
+        self._saved_timer.setInterval(4000)
+        self._saved_timer.timeout.connect(self.saved_label.clear)
+        teach_widget = QWidget()
+        teach_widget.setLayout(teach)
+        teach_widget.setVisible(samples is not None)
+
         side = QVBoxLayout()
         side.addWidget(self.digit_label)
         side.addWidget(self.confidence_label)
@@ -112,6 +149,7 @@ class DrawPage(QWidget):
         preview_row.addWidget(QLabel("Model's view:"), 0, 0, Qt.AlignmentFlag.AlignTop)
         preview_row.addWidget(self.preview, 0, 1)
         side.addLayout(preview_row)
+        side.addWidget(teach_widget)
 
         left = QVBoxLayout()
         left.addWidget(self.warning)
@@ -176,6 +214,42 @@ class DrawPage(QWidget):
         img = np.ascontiguousarray((prediction.image * 255).astype(np.uint8))
         qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
         self.preview.setPixmap(QPixmap.fromImage(qimage).scaled(112, 112))
+
+    # -- teaching ------------------------------------------------------------------------
+    def keep_as_sample(self) -> None:
+        if self.current_prediction is not None:
+            self.save_sample(self.current_prediction.digit)
+
+    def save_sample(self, label: int) -> int | None:
+        """Save the drawing as a sample of `label`, say so, and clear the canvas for the next."""
+        if self.samples is None:
+            return None
+        if self.canvas.is_empty():
+            self._say("Draw a digit first, then give its label.", error=True)
+            return None
+        from ..preprocess import strokes_to_mnist
+
+        strokes = self.canvas.strokes()
+        guess = self.current_prediction.digit if self.current_prediction is not None else None
+        model = self.service.loaded.name if self.service.loaded is not None else None
+        try:
+            sample_id = self.samples.add(label, strokes_to_mnist(strokes), strokes, model=model, guess=guess)
+        except Exception as exc:  # sqlite3 errors, a full disk: the drawing stays on the canvas
+            self._say(f"Could not save the sample: {exc}", error=True)
+            return None
+        if sample_id is None:
+            self._say(f"Already saved as a {label}.")
+            return None
+        fixed = f" (it said {guess})" if guess is not None and guess != label else ""
+        self._say(f"Saved as a {label}{fixed}: sample #{sample_id}. Undo brings the drawing back.")
+        self.canvas.clear()
+        self.sample_saved.emit(sample_id)
+        return sample_id
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.saved_label.setStyleSheet("color: #b02a37;" if error else "color: #146c43;")
+        self.saved_label.setText(text)
+        self._saved_timer.start()
 
     def show_warning(self, text: str | None) -> None:
         self.warning.setText(text or "")

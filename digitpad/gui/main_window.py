@@ -10,8 +10,10 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from .. import __version__, resources
+from ..samples import SampleStore
 from ..store import ModelStore
 from .draw_page import DrawPage
+from .samples_page import SamplesPage
 from .train_page import TrainPage
 from .workers import RecognitionService
 
@@ -24,12 +26,16 @@ class MainWindow(QMainWindow):
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self.store = store or ModelStore()
+        self.samples = SampleStore(self.store.root / "samples.sqlite3")
         self.service = RecognitionService(self)
-        self.draw_page = DrawPage(self.service)
-        self.tabs = QTabWidget()
-        self.train_page = TrainPage(self.store)
+        self.draw_page = DrawPage(self.service, self.samples)
+        self.samples_page = SamplesPage(self.samples, self.service)
+        self.train_page = TrainPage(self.store, self.samples)
         self.train_page.model_activated.connect(self.open_model)
+        self.draw_page.sample_saved.connect(lambda _id: self.samples_page.refresh_from_store())
+        self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_page, "Draw")
+        self.tabs.addTab(self.samples_page, "My samples")
         self.tabs.addTab(self.train_page, "Train")
         self.setCentralWidget(self.tabs)
         self.last_error: str | None = None
@@ -39,6 +45,10 @@ class MainWindow(QMainWindow):
         self.service.model_failed.connect(self._on_model_failed)
         self._build_menus()
         self.statusBar().showMessage("Loading model…")
+        if self.samples.recovered_from is not None:
+            self.last_error = (f"Your samples database was damaged and could not be read. It was moved "
+                               f"aside to {self.samples.recovered_from}; DigitPad started a new, empty one.")
+            self.draw_page.show_warning(self.last_error)
         self.resize(1100, 720)
         settings = QSettings()
         geometry = settings.value("window/geometry")
@@ -87,7 +97,7 @@ class MainWindow(QMainWindow):
             self.draw_page.show_warning(
                 f"{loaded.fallback_reason}. Using the bundled model instead."
             )
-        else:
+        elif self.samples.recovered_from is None:
             self.last_error = None
             self.draw_page.show_warning(None)
         accuracy = loaded.card.get("mnist_test_accuracy")
@@ -123,4 +133,6 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/geometry", self.saveGeometry())
         self.train_page.shutdown()
         self.service.shutdown()
+        self.samples_page.shutdown()
+        self.samples.close()
         super().closeEvent(event)

@@ -83,9 +83,11 @@ class TrainPage(QWidget):
     model_activated = Signal(object)  # the model file to use now (None: the bundled one)
     run_finished = Signal(object)  # TrainResult, once shown
 
-    def __init__(self, store: ModelStore, parent=None):
+    def __init__(self, store: ModelStore, samples=None, parent=None):
         super().__init__(parent)
         self.store = store
+        self.samples = samples  # digitpad.samples.SampleStore, for fine-tuning
+        self.fine_tune_result = None
         self.service = TrainingService(self)
         self.result = None
         self.active_path = store.active_path()
@@ -138,16 +140,26 @@ class TrainPage(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
+        self.fine_tune_button = QPushButton("Fine-tune on my samples")
+        self.fine_tune_button.setToolTip(
+            "Start from the active model and teach it your samples, mixed with MNIST so that it "
+            "keeps reading everyone else")
+        self.fine_tune_button.clicked.connect(lambda: self.start_fine_tune())
+        self.fine_tune_button.setVisible(samples is not None)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
         buttons.addWidget(self.defaults_button)
+        buttons2 = QHBoxLayout()
+        buttons2.addWidget(self.fine_tune_button)
+        buttons2.addStretch(1)
         recipe = QGroupBox("Recipe")
         recipe_layout = QVBoxLayout(recipe)
         recipe_layout.addLayout(form)
         recipe_layout.addWidget(self.form_message)
         recipe_layout.addLayout(buttons)
+        recipe_layout.addLayout(buttons2)
 
         self.models_table = QTableWidget(0, 5)
         self.models_table.setHorizontalHeaderLabels(["Model", "Architecture", "MNIST test", "Data", "Created"])
@@ -304,17 +316,38 @@ class TrainPage(QWidget):
         if problems:
             self.form_message.setText("\n".join(problems))
             return False
+        self._begin_run()
+        self.service.start(config, mnist=mnist)
+        return True
+
+    def _begin_run(self) -> None:
         self.form_message.clear()
         self.discard_result()
-        self.config = config
         self.loss_plot.reset()
         self.accuracy_plot.reset()
         self.progress.setValue(0)
         self.progress.setFormat("Starting…")
         self._set_running(True)
         self._started_at = time.perf_counter()
-        self.service.start(config, mnist=mnist)
         self._plot_timer.start()
+
+    def start_fine_tune(self, mnist=None, **overrides) -> bool:
+        """Fine-tune the active model on the user's samples. Returns False if refused."""
+        if self.service.is_running() or self.samples is None:
+            return False
+        from ..training import split_user_samples
+
+        images, labels = self.samples.arrays()
+        if len(images) == 0:
+            self.form_message.setText("You have no samples yet: on the Draw tab, draw a digit and "
+                                      "click its right label to save it, then fine-tune.")
+            return False
+        train_idx, heldout_idx = split_user_samples(labels)
+        self._begin_run()
+        self.progress.setFormat(f"Fine-tuning on {len(train_idx)} of your samples "
+                                f"({len(heldout_idx)} kept aside to measure)…")
+        self.service.start_fine_tune(self.store.active_path(), (images[train_idx], labels[train_idx]),
+                                     (images[heldout_idx], labels[heldout_idx]), mnist=mnist, **overrides)
         return True
 
     def stop(self) -> None:
@@ -327,7 +360,7 @@ class TrainPage(QWidget):
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         for widget in (self.arch, self.epochs, self.batch_size, self.learning_rate, self.validation_split,
-                       self.augment, self.data, self.data_file, self.defaults_button):
+                       self.augment, self.data, self.data_file, self.defaults_button, self.fine_tune_button):
             widget.setEnabled(not running)
 
     def _on_progress(self, event: dict) -> None:
@@ -362,6 +395,10 @@ class TrainPage(QWidget):
             self.accuracy_plot.refresh()
 
     def _on_finished(self, result) -> None:
+        from ..training import FineTuneResult
+
+        self.fine_tune_result = result if isinstance(result, FineTuneResult) else None
+        result = result.result if isinstance(result, FineTuneResult) else result
         self._plot_timer.stop()
         self._refresh_plots()
         self._set_running(False)
@@ -388,7 +425,7 @@ class TrainPage(QWidget):
         self.result_label.setText(
             f"<b>{result.test_accuracy:.2%}</b> of {int(confusion.sum())} MNIST test images right"
             f" ({int(confusion.sum() - confusion.trace())} wrong) with the {best}. "
-            f"Weakest digit: {int(per_digit.argmin())} ({per_digit.min():.1%}).")
+            f"Weakest digit: {int(per_digit.argmin())} ({per_digit.min():.1%})." + self._fine_tune_text())
         peak = max(1, int(confusion.max()))
         for row in range(10):
             for col in range(10):
@@ -406,6 +443,18 @@ class TrainPage(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.confusion.setItem(row, 10, item)
         self.result_box.setVisible(True)
+
+    def _fine_tune_text(self) -> str:
+        ft = self.fine_tune_result
+        if ft is None:
+            return ""
+        mnist = (f"<br>MNIST test: {ft.mnist_before:.2%} before, {ft.mnist_after:.2%} after "
+                 f"({(ft.mnist_after - ft.mnist_before) * 100:+.2f} points).")
+        if ft.mine_before is None:
+            return mnist + (f"<br>Trained on all {ft.n_train} of your samples; save at least two of a "
+                            "digit to have some kept aside to measure on.")
+        return mnist + (f"<br><b>Your held-out samples ({ft.n_heldout}): {ft.mine_before:.0%} before, "
+                        f"{ft.mine_after:.0%} after</b> (trained on {ft.n_train}).")
 
     def keep_result(self, activate: bool) -> Path | None:
         """Save the trained model (atomically) with its card; optionally make it active."""
@@ -426,6 +475,7 @@ class TrainPage(QWidget):
 
     def discard_result(self) -> None:
         self.result = None
+        self.fine_tune_result = None
         self.result_box.setVisible(False)
 
     # -- the models list -----------------------------------------------------------------

@@ -23,6 +23,7 @@ class RecognitionService(QObject):
     model_ready = Signal(object)  # digitpad.recognizer.LoadedModel
     model_failed = Signal(str)
     prediction_ready = Signal(int, object)  # request id, Prediction or None (empty drawing)
+    classified = Signal(int, object)  # token, (N,) predicted digits for classify()
     _loaded = Signal(object)
     _predicted = Signal(int, object)
 
@@ -58,6 +59,12 @@ class RecognitionService(QObject):
         self._jobs.put(("predict", self._latest, strokes))
         return self._latest
 
+    def classify(self, images) -> int:
+        """Predict digits for (N, 28, 28) images in [0, 1]; the answer comes as `classified`."""
+        self._latest_batch = getattr(self, "_latest_batch", 0) + 1
+        self._jobs.put(("classify", self._latest_batch, images))
+        return self._latest_batch
+
     def shutdown(self) -> None:
         if self._thread.is_alive():
             self._jobs.put(_STOP)
@@ -84,6 +91,10 @@ class RecognitionService(QObject):
                 return
             if job[0] == "load":
                 self._load(job[1])
+            elif job[0] == "classify":
+                if self._recognizer is not None:
+                    probs = self._recognizer.predict_batch(job[2]) if len(job[2]) else None
+                    self.classified.emit(job[1], None if probs is None else probs.argmax(axis=1))
             elif job[1] == self._latest and self._recognizer is not None:
                 self._predicted.emit(job[1], self._recognizer.predict_strokes(job[2]))
 
@@ -115,12 +126,18 @@ class TrainingService(QObject):
         return self._thread is not None and self._thread.is_alive()
 
     def start(self, config, mnist=None, model=None) -> None:
+        self._launch(self._run, config, mnist, model)
+
+    def start_fine_tune(self, base_path, samples: tuple, heldout: tuple, mnist=None, **overrides) -> None:
+        """Fine-tune the model at `base_path` (None: bundled) on (images, labels) samples."""
+        self._launch(self._run_fine_tune, base_path, samples, heldout, mnist, overrides)
+
+    def _launch(self, target, *args) -> None:
         if self.is_running():
             raise RuntimeError("a training run is already in progress")
         self._stop_requested = False
         self._live = None
-        self._thread = threading.Thread(target=self._run, args=(config, mnist, model),
-                                        name="digitpad-training", daemon=True)
+        self._thread = threading.Thread(target=target, args=args, name="digitpad-training", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -134,15 +151,37 @@ class TrainingService(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self, config, mnist, model) -> None:
-        try:
-            from ..data import DataError
-            from ..training import LiveProgress, train
+    def _live_progress(self):
+        from ..training import LiveProgress
 
-            self._live = LiveProgress(self.progress.emit)
-            if self._stop_requested:  # Stop pressed while TensorFlow was still loading
-                self._live.stop()
-            result = train(config, callbacks=[self._live.callback], mnist=mnist, model=model)
+        self._live = LiveProgress(self.progress.emit)
+        if self._stop_requested:  # Stop pressed while TensorFlow was still loading
+            self._live.stop()
+        return self._live
+
+    def _run(self, config, mnist, model) -> None:
+        from ..training import train
+
+        self._guarded(lambda: train(config, callbacks=[self._live_progress().callback], mnist=mnist,
+                                    model=model))
+
+    def _run_fine_tune(self, base_path, samples, heldout, mnist, overrides) -> None:
+        from ..recognizer import load_with_fallback
+        from ..training import fine_tune
+
+        def work():
+            base = load_with_fallback(base_path)
+            return fine_tune(base.model, samples[0], samples[1], heldout[0], heldout[1], mnist=mnist,
+                             arch=base.card.get("architecture", "cnn"),
+                             callbacks=[self._live_progress().callback], **overrides)
+
+        self._guarded(work)
+
+    def _guarded(self, work) -> None:
+        from ..data import DataError
+
+        try:
+            result = work()
         except (DataError, ValueError, MemoryError, OSError) as exc:
             self.failed.emit(str(exc))
             return
