@@ -2,9 +2,9 @@
 
 import sys
 
-from . import accuracy, startup, strokes, training
+from . import accuracy, adaptation, startup, strokes, training
 
-for bench in (accuracy, startup, strokes, training):
+for bench in (accuracy, startup, strokes, training, adaptation):
     print(f"== {bench.__name__}")
     code = bench.main([])
     if code:

@@ -1,0 +1,141 @@
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from digitpad.data import Mnist
+from digitpad.gui.main_window import MainWindow
+from digitpad.samples import SampleStore
+
+from test_gui import draw_digit, wait_ready
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    wait_ready(qtbot, win)
+    yield win
+    win.train_page.service.shutdown()
+    win.close()
+
+
+def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, selftest_digits):
+    page = window.draw_page
+    draw_digit(qtbot, window, selftest_digits[7])
+    strokes = page.canvas.strokes()
+    assert page.digit_label.text() == "7"
+    page.canvas.setFocus()
+    qtbot.keyClick(page.canvas, Qt.Key.Key_1)  # "no, it is a 1": the digit key
+    [sample] = window.samples.all()
+    assert sample.label == 1 and sample.guess == 7 and sample.model == "DigitPad CNN"
+    assert len(sample.strokes) == len(strokes)
+    assert sample.strokes[0][0] == pytest.approx(list(strokes[0][0]), abs=0.01)
+    assert sample.image.max() == 255 and sample.image.shape == (28, 28)
+    assert "Saved as a 1 (it said 7)" in page.saved_label.text()
+    assert page.canvas.is_empty()  # ready for the next drawing; Undo brings it back
+    page.undo_action.trigger()
+    assert len(page.canvas.strokes()) == len(strokes)
+
+    page.canvas.clear()
+    draw_digit(qtbot, window, selftest_digits[3])
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)  # right: keep as it is
+    qtbot.mouseClick(page.teach_buttons[5], Qt.MouseButton.LeftButton)  # empty canvas now
+    assert "Draw a digit first" in page.saved_label.text()
+    assert [(s.label, s.guess) for s in window.samples.all()] == [(1, 7), (3, 3)]
+    assert window.samples_page.grid.count() == 2
+
+
+def add_samples(store, selftest_digits, labels):
+    from digitpad.preprocess import strokes_to_mnist
+
+    for i, label in enumerate(labels):
+        strokes = [[(x + i, y) for x, y in s] for s in selftest_digits[label]]
+        store.add(label, strokes_to_mnist(strokes), strokes, model="test")
+
+
+def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits):
+    view = window.samples_page
+    add_samples(window.samples, selftest_digits, [0, 1, 1, 2, 7])
+    view.refresh_from_store()
+    assert view.grid.count() == 5 and "5 samples" in view.counts_label.text()
+    view.filter.setCurrentIndex(view.filter.findData(1))
+    assert view.grid.count() == 2
+    view.filter.setCurrentIndex(0)
+    # the model's opinion arrives from the worker: no sample here is wrong... until relabelled
+    qtbot.waitUntil(lambda: len(view.predictions) == 5, timeout=10000)
+    view.select_ids([s.id for s in window.samples.all(label=7)])
+    view.relabel_selected(4)
+    assert window.samples.counts()[4] == 1 and window.samples.counts()[7] == 0
+    qtbot.waitUntil(lambda: "gets 1 wrong" in view.counts_label.text(), timeout=10000)
+    view.only_wrong.setChecked(True)
+    assert view.grid.count() == 1 and "model: 7" in view.grid.item(0).text()
+    view.only_wrong.setChecked(False)
+
+    ones = [s.id for s in window.samples.all(label=1)]
+    view.select_ids(ones)
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)  # several at once
+    assert window.samples.count() == 3 and view.grid.count() == 3
+    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    assert window.samples.count() == 5 and len(view.visible_ids()) == 5
+    assert {s.id for s in window.samples.all(label=1)} == set(ones)
+
+
+def test_export_and_import_through_the_view(qtbot, window, selftest_digits, tmp_path):
+    view = window.samples_page
+    add_samples(window.samples, selftest_digits, [2, 5, 9])
+    view.refresh_from_store()
+    exported = tmp_path / "mine.json"
+    assert view.export_to(exported) == 3
+    other_store = SampleStore(tmp_path / "other.sqlite3")
+    from digitpad.gui.samples_page import SamplesPage
+
+    other = SamplesPage(other_store, window.service)
+    qtbot.addWidget(other)
+    assert other.import_from(exported) == (3, 0)
+    assert other.import_from(exported) == (0, 3) and "3 were already here" in other.message.text()
+    (tmp_path / "bad.json").write_text(exported.read_text()[:100])
+    assert other.import_from(tmp_path / "bad.json") is None
+    assert "Nothing was imported" in other.message.text() and other_store.count() == 3
+    other.shutdown()
+    other_store.close()
+
+
+def test_corrupt_database_is_moved_aside_with_a_message(qtbot, user_data_dir):
+    user_data_dir.mkdir(parents=True, exist_ok=True)
+    (user_data_dir / "samples.sqlite3").write_bytes(b"garbage" * 1000)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    assert win.samples.recovered_from is not None
+    assert str(win.samples.recovered_from) in win.draw_page.warning.text()
+    assert win.draw_page.warning.isVisible() and win.samples.count() == 0
+    assert win.samples.recovered_from.read_bytes().startswith(b"garbage")
+    win.close()
+
+
+def test_fine_tune_on_my_samples_through_the_gui(qtbot, window, selftest_digits, mnist):
+    add_samples(window.samples, selftest_digits, [d for d in range(10) for _ in range(2)])
+    small = Mnist(mnist.x_train[:600], mnist.y_train[:600], mnist.x_test[:300], mnist.y_test[:300])
+    page = window.train_page
+    window.tabs.setCurrentWidget(page)
+    with qtbot.waitSignal(page.run_finished, timeout=120000) as done:
+        assert page.start_fine_tune(mnist=small, epochs=1, batch_size=32)
+    tuned = done.args[0]
+    ft = page.fine_tune_result
+    assert ft is not None and ft.n_train == 10 and ft.n_heldout == 10
+    assert ft.mine_before is not None and ft.mine_after is not None
+    assert "held-out samples (10)" in page.result_label.text() and "MNIST test" in page.result_label.text()
+    assert len(page.loss_plot.train_x) > 0
+    path = page.keep_result(activate=False)
+    from digitpad.model_io import read_card
+
+    card = read_card(path)
+    assert card["fine_tuned"] and card["my_heldout_samples"] == 10
+    assert card["mnist_test_accuracy"] == round(tuned.test_accuracy, 5)
+
+
+def test_fine_tune_without_samples_says_what_to_do(qtbot, window):
+    assert not window.train_page.start_fine_tune()
+    assert "no samples yet" in window.train_page.form_message.text()
