@@ -16,6 +16,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"DigitPad {__version__}")
     p.add_argument("--self-test", action="store_true", help="check the installed app and exit")
+    p.add_argument("--gui-test", action="store_true",
+                   help="open the window, draw the self-test digits, check the guesses and quit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     pr = sub.add_parser("predict", help="recognise digits in image files (PNG, JPEG)")
@@ -106,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         from .selftest import run_self_test
 
         return run_self_test()
+    if args.gui_test:
+        from .gui.smoke import run_gui_test
+
+        return run_gui_test()
     from .gui.app import run_app
 
     return run_app()

@@ -106,3 +106,13 @@ def test_self_test_passes():
     result = run_cli("--self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout
+
+
+def test_gui_test_draws_and_reads_in_the_real_window(tmp_path):
+    import os
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DIGITPAD_DATA_DIR=str(tmp_path / "data"))
+    result = run_cli("--gui-test", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("ok   drew") == 10 and "GUI test passed" in result.stdout
+    assert (tmp_path / "data" / "samples.sqlite3").exists()

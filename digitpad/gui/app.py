@@ -7,14 +7,23 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import resources
 
 
+_BENIGN = ("This plugin does not support propagateSizeHints()",)  # Qt's offscreen platform
+
+
+def _qt_messages(mode, context, message) -> None:
+    if message not in _BENIGN:
+        print(message, file=sys.stderr)
+
+
 def make_app(argv=None) -> QApplication:
+    qInstallMessageHandler(_qt_messages)
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("DigitPad")
     app.setOrganizationName("DigitPad")

@@ -111,7 +111,7 @@ class SamplesPage(QWidget):
         self._labels = {s.id: s.label for s in self.store.all()}
         wrong = sum(1 for s_id, digit in self.predictions.items() if self._labels.get(s_id) not in (None, digit))
         self.counts_label.setText(
-            f"{total} samples — " + " · ".join(f"{d}: {n}" for d, n in counts.items())
+            f"{total} sample{'s' if total != 1 else ''} — " + " · ".join(f"{d}: {n}" for d, n in counts.items())
             + (f" — the active model gets {wrong} wrong" if self.predictions else ""))
         self.grid.clear()
         for sample in self.samples:

@@ -161,13 +161,16 @@ class TrainPage(QWidget):
         recipe_layout.addLayout(buttons)
         recipe_layout.addLayout(buttons2)
 
-        self.models_table = QTableWidget(0, 5)
-        self.models_table.setHorizontalHeaderLabels(["Model", "Architecture", "MNIST test", "Data", "Created"])
+        self.models_table = QTableWidget(0, 3)
+        self.models_table.setHorizontalHeaderLabels(["Model", "MNIST test", "Created"])
         self.models_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.models_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.models_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.models_table.verticalHeader().setVisible(False)
-        self.models_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.models_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.models_table.itemSelectionChanged.connect(self._update_model_buttons)
         self.models_table.itemDoubleClicked.connect(lambda _item: self.use_selected())
         self.use_button = QPushButton("Use")
@@ -493,16 +496,17 @@ class TrainPage(QWidget):
             accuracy = card.get("mnist_test_accuracy")
             cells = [
                 ("● " if is_active else "") + name,
-                str(card.get("architecture", "?")),
                 f"{accuracy:.2%}" if isinstance(accuracy, (int, float)) else "?",
-                str(card.get("data", "?")),
                 str(card.get("created", "?"))[:16].replace("T", " "),
             ]
+            details = (f"{entry.path.name}\nArchitecture: {card.get('architecture_description', card.get('architecture', '?'))}"
+                       f"\nParameters: {card.get('parameters', '?')}\nData: {card.get('data', '?')}"
+                       f"\nEpochs: {card.get('epochs_run', '?')}")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(entry.problem or details)
                 if entry.problem:
                     item.setForeground(QBrush(QColor("#b02a37")))
-                    item.setToolTip(entry.problem)
                 if is_active:
                     font = item.font()
                     font.setBold(True)

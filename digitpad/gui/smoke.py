@@ -1,0 +1,56 @@
+"""`digitpad --gui-test`: open the real window, draw the self-test digits with mouse events,
+read the guesses it shows, quit. Works offscreen (QT_QPA_PLATFORM=offscreen) and frozen."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def run_gui_test(out=None, timeout_s: float = 120) -> int:
+    out = out or sys.stdout
+    from .. import resources
+    from .app import make_app
+    from .main_window import MainWindow
+    from .replay import draw_stroke, fit_strokes
+
+    app = make_app()
+    started = time.perf_counter()
+    window = MainWindow()
+    window.show()
+    window.start()
+    print(f"window shown after {time.perf_counter() - started:.2f} s", file=out, flush=True)
+    deadline = time.perf_counter() + timeout_s
+
+    def wait(condition) -> bool:
+        while not condition():
+            if time.perf_counter() > deadline:
+                return False
+            app.processEvents()
+            time.sleep(0.005)
+        return True
+
+    wait(lambda: window.service.ready or "No model" in (window.last_error or ""))
+    if not window.service.ready:
+        print(f"FAIL model not ready: {window.last_error}", file=out)
+        window.close()
+        return 1
+    print(f"model ready after {time.perf_counter() - started:.2f} s: {window.service.loaded.name}", file=out)
+    page = window.draw_page
+    canvas = page.canvas
+    digits = json.loads(resources.selftest_digits_path().read_text(encoding="utf-8"))["digits"]
+    failures = 0
+    for sample in digits:
+        page.clear_action.trigger()
+        for stroke in fit_strokes(sample["strokes"], canvas.width(), canvas.height()):
+            draw_stroke(canvas, stroke)
+        latest = window.service.latest_request
+        ok = wait(lambda: page.shown_request == latest)
+        shown = page.digit_label.text() if ok else "(nothing)"
+        good = shown == str(sample["label"])
+        failures += not good
+        print(f"{'ok  ' if good else 'FAIL'} drew {sample['label']}, the window shows {shown}", file=out)
+    window.close()
+    print("GUI test passed" if not failures else f"GUI test FAILED ({failures})", file=out, flush=True)
+    return 1 if failures else 0
