@@ -36,6 +36,20 @@ def isolated_settings(request, tmp_path):
     yield
 
 
+@pytest.fixture
+def main_window(qtbot):
+    """The real main window, shown, its model loading in the background; closed afterwards."""
+    from digitpad.gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    yield win
+    win.train_page.service.shutdown()
+    win.close()
+
+
 @pytest.fixture(scope="session")
 def selftest_digits():
     """Ten digits drawn as pen strokes by the developers (shipped for --self-test)."""

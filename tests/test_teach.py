@@ -10,15 +10,9 @@ from test_gui import draw_digit, wait_ready
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    wait_ready(qtbot, win)
-    yield win
-    win.train_page.service.shutdown()
-    win.close()
+def window(qtbot, main_window):
+    wait_ready(qtbot, main_window)
+    return main_window
 
 
 def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, selftest_digits):

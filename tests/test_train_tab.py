@@ -18,15 +18,9 @@ def small_npz(tmp_path, mnist):
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    win.tabs.setCurrentWidget(win.train_page)
-    yield win
-    win.train_page.service.shutdown()
-    win.close()
+def window(main_window):
+    main_window.tabs.setCurrentWidget(main_window.train_page)
+    return main_window
 
 
 def fill_form(page, small_npz, epochs="2", batch="32", lr="0.002", split="0.1", arch="mlp"):
