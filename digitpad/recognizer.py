@@ -52,7 +52,7 @@ class Recognizer:
         self.loaded = loaded
         model = loaded.model
         # One compiled graph call: ~1.7 ms for the bundled CNN against ~17 ms eager on 2 cores.
-        self._infer = tf.function(lambda x: model(x, training=False), reduce_retracing=True,
+        self._infer = tf.function(lambda x: model(x, training=False), autograph=False,
                                   input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
         self.warm_up()
 

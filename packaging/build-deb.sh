@@ -10,11 +10,18 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 build=packaging/build
 mkdir -p "$build" packaging/dist
-venv=$build/venv
+venv=$build/venv${DIGITPAD_NAIVE:+-naive}
 if [ ! -x "$venv/bin/pyinstaller" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install -q '.[package]'
+if [ -n "${DIGITPAD_NAIVE:-}" ]; then
+  # The naive build: what `pip install tensorflow` and PyInstaller's defaults give.
+  "$venv/bin/pip" install -q tensorflow "PySide6-Essentials!=6.12.0" keras numpy pillow \
+    pyqtgraph platformdirs pyinstaller
+  "$venv/bin/pip" install -q --no-deps .
+else
+  "$venv/bin/pip" install -q '.[package]'
+fi
 dist=$build/dist${DIGITPAD_NAIVE:+-naive}
 "$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN \
   --distpath "$dist" --workpath "$build/work" packaging/digitpad.spec
@@ -22,6 +29,9 @@ if [ -n "${DIGITPAD_NAIVE:-}" ]; then
   du -sh "$dist/digitpad"
   exit 0
 fi
+# TensorFlow's libraries ship with full symbol tables (-200 MB); strip keeps the dynamic symbols.
+# Only TensorFlow's: auditwheel-patched libraries (numpy's OpenBLAS) break when stripped.
+find "$dist/digitpad/_internal/tensorflow" -name '*.so*' -type f -exec strip {} +
 
 version=$("$venv/bin/python" -c "import digitpad; print(digitpad.__version__)")
 root=$build/deb
@@ -64,5 +74,6 @@ SCRIPT
   chmod 755 "$root/DEBIAN/$script"
 done
 deb=packaging/dist/digitpad_${version}_amd64.deb
+# xz level 6 by default; CI uses DEB_XZ_LEVEL=1 (minutes faster, a larger file).
 dpkg-deb --root-owner-group -Zxz -z"${DEB_XZ_LEVEL:-6}" --threads-max="$(nproc)" --build "$root" "$deb" >/dev/null
 echo "built $deb: $(du -h "$deb" | cut -f1) (installed $((installed_kb / 1024)) MiB)"
