@@ -3,7 +3,6 @@ import sys
 import tempfile
 
 import numpy as np
-import pytest
 
 from digitpad import __version__
 

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
