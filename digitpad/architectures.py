@@ -32,7 +32,9 @@ def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid"
     layers = keras.layers
     return [
         layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False),
-        layers.BatchNormalization(),
+        # momentum 0.9, not Keras' 0.99: the moving statistics must keep up in short runs
+        # (one epoch with 0.99 scored 71% on MNIST test with batch statistics at 95%).
+        layers.BatchNormalization(momentum=0.9),
         layers.ReLU(),
     ]
 

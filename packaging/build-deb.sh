@@ -47,6 +47,13 @@ for size in 16 32 48 64 128 256; do
 done
 install -D -m 644 assets/icons/digitpad.svg "$root/usr/share/icons/hicolor/scalable/apps/digitpad.svg"
 installed_kb=$(du -sk "$root" | cut -f1)
+# Size budget: 60% of the naive build (1,682 MiB with `pip install tensorflow` and PyInstaller's
+# defaults, measured 2026-11-29); a change that grows the app past it fails the build.
+budget_mib=${SIZE_BUDGET_MIB:-1000}
+if [ $((installed_kb / 1024)) -gt "$budget_mib" ]; then
+  echo "installed size $((installed_kb / 1024)) MiB is over the budget of $budget_mib MiB" >&2
+  exit 1
+fi
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: digitpad
 Version: $version
