@@ -134,8 +134,10 @@ def train(config: TrainConfig, callbacks=(), mnist: Mnist | None = None, model=N
     (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split_data(config, mnist)
     fit_ds = make_dataset(x_fit, y_fit, config, shuffle=True, augment=config.augment)
     val_ds = make_dataset(x_val, y_val, config, shuffle=False, augment=False) if len(x_val) else None
-    model = model if model is not None else architectures.build(config.arch)
-    compile_model(model, config, steps_per_epoch=int(np.ceil(len(x_fit) / config.batch_size)))
+    steps_per_epoch = int(np.ceil(len(x_fit) / config.batch_size))
+    if model is None:
+        model = architectures.build(config.arch, total_steps=config.epochs * steps_per_epoch)
+    compile_model(model, config, steps_per_epoch=steps_per_epoch)
     started = time.perf_counter()
     history = model.fit(
         fit_ds, epochs=config.epochs, validation_data=val_ds, callbacks=list(callbacks), verbose=0,
@@ -168,6 +170,8 @@ def make_card(result: TrainResult, n_test: int, n_fit: int) -> dict:
         "architecture_description": ARCHITECTURES[result.config.arch],
         "layers": [layer.__class__.__name__ for layer in model.layers],
         "parameters": int(model.count_params()),
+        "batchnorm_momentum": next((float(layer.momentum) for layer in model.layers
+                                    if layer.__class__.__name__ == "BatchNormalization"), None),
         "recipe": cfg,
         "training_images": n_fit,
         "data": "MNIST" if not cfg["data"] else f"MNIST from {Path(cfg['data']).name}",

@@ -1,6 +1,7 @@
 import numpy as np
 
 from digitpad.data import to_model_input
+from digitpad.architectures import batchnorm_momentum_for
 from digitpad.training import TrainConfig, split_user_samples, train
 
 
@@ -26,3 +27,9 @@ def test_split_user_samples_keeps_some_of_each_digit_aside():
     assert sorted(set(labels[train_idx])) == list(range(10))
     single = split_user_samples(np.array([5]))
     assert list(single[0]) == [0] and len(single[1]) == 0
+
+
+def test_batchnorm_momentum_follows_the_run_length():
+    assert batchnorm_momentum_for(30 * 446) == 0.99  # the bundled recipe: Keras' default
+    assert batchnorm_momentum_for(446) == 0.9  # one epoch of MNIST
+    assert 0.9 < batchnorm_momentum_for(5000) < 0.99
