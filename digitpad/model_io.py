@@ -13,6 +13,15 @@ from pathlib import Path
 from . import resources
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once at import: os.umask is process-wide, not thread-safe
+
+
 class ModelLoadError(Exception):
     """A model file that cannot be used; the message is meant for the user."""
 
@@ -67,9 +76,7 @@ def _atomic_write(path: Path, write) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; a saved file gets normal permissions
+    os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; a saved file gets normal permissions
     try:
         write(tmp_path)
         with open(tmp_path, "rb+") as f:

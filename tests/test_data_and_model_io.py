@@ -121,6 +121,11 @@ def test_save_writes_model_and_card(tmp_path, bundled_model):
     reloaded = load_model(path)
     x = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
     np.testing.assert_allclose(reloaded(x, training=False), bundled_model(x, training=False), atol=1e-6)
+    # Normal permissions, not mkstemp's 0600: an installed or shared model must be readable.
+    from digitpad.model_io import _UMASK
+
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_UMASK
+    assert card_path_for(path).stat().st_mode & 0o777 == 0o666 & ~_UMASK
     with zipfile.ZipFile(path) as zf:  # no optimizer state: inference weights only
         assert zf.getinfo("model.weights.h5").file_size < 2_000_000
 

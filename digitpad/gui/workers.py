@@ -31,6 +31,7 @@ class RecognitionService(QObject):
         super().__init__(parent)
         self._jobs: queue.Queue = queue.Queue()
         self._latest = 0  # the newest request id; the worker skips older ones
+        self._latest_batch = 0  # the newest classify() token
         self._recognizer = None  # touched by the worker thread only
         self.ready = False
         self.loaded = None
@@ -61,7 +62,7 @@ class RecognitionService(QObject):
 
     def classify(self, images) -> int:
         """Predict digits for (N, 28, 28) images in [0, 1]; the answer comes as `classified`."""
-        self._latest_batch = getattr(self, "_latest_batch", 0) + 1
+        self._latest_batch += 1
         self._jobs.put(("classify", self._latest_batch, images))
         return self._latest_batch
 
