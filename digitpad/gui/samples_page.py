@@ -106,8 +106,10 @@ class SamplesPage(QWidget):
     def refresh(self) -> None:
         counts = self.store.counts()
         total = sum(counts.values())
-        self.samples = self.store.all(label=self.filter.currentData())
-        self._labels = {s.id: s.label for s in self.store.all()}
+        everything = self.store.all()  # one read: the filter is applied here, not in a second query
+        shown_label = self.filter.currentData()
+        self.samples = [s for s in everything if shown_label is None or s.label == shown_label]
+        self._labels = {s.id: s.label for s in everything}
         wrong = sum(1 for s_id, digit in self.predictions.items() if self._labels.get(s_id) not in (None, digit))
         self.counts_label.setText(
             f"{total} sample{'s' if total != 1 else ''} — " + " · ".join(f"{d}: {n}" for d, n in counts.items())

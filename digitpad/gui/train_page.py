@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +90,6 @@ class TrainPage(QWidget):
         self.result = None
         self.active_path = store.active_path()
         self._plots_dirty = False
-        self._started_at = 0.0
 
         defaults = TrainConfig()
         self.arch = QComboBox()
@@ -330,7 +328,6 @@ class TrainPage(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("Starting…")
         self._set_running(True)
-        self._started_at = time.perf_counter()
         self._plot_timer.start()
 
     def start_fine_tune(self, mnist=None, **overrides) -> bool:
