@@ -2,9 +2,9 @@
 
 import sys
 
-from . import accuracy, adaptation, startup, strokes, training
+from . import accuracy, adaptation, rejection, startup, strokes, training
 
-for bench in (accuracy, startup, strokes, training, adaptation):
+for bench in (accuracy, startup, strokes, rejection, training, adaptation):
     print(f"== {bench.__name__}")
     code = bench.main([])
     if code:

@@ -1,9 +1,10 @@
 """MNIST test accuracy of the bundled model (and any other .keras files given).
 
-    python -m benchmarks.accuracy [MODEL.keras ...]"""
+python -m benchmarks.accuracy [MODEL.keras ...]"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -16,7 +17,9 @@ def main(argv=None) -> int:
     from digitpad.model_io import load_model, read_card
     from digitpad.training import evaluate
 
-    paths = (argv if argv is not None else sys.argv[1:]) or [str(resources.bundled_model_path())]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", metavar="MODEL.keras", help="default: the bundled model")
+    paths = parser.parse_args(argv).models or [str(resources.bundled_model_path())]
     mnist = load_mnist()
     x, y = to_model_input(mnist.x_test), mnist.y_test
     results = {}
@@ -25,11 +28,14 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         accuracy, confusion = evaluate(model, x, y)
         per_digit = confusion.diagonal() / confusion.sum(axis=1)
-        results[path] = {"accuracy": accuracy, "errors": int(len(y) - confusion.trace()),
-                         "per_digit": [round(float(a), 4) for a in per_digit],
-                         "parameters": int(model.count_params()),
-                         "eval_seconds": round(time.perf_counter() - started, 2),
-                         "card": read_card(path).get("name")}
+        results[path] = {
+            "accuracy": accuracy,
+            "errors": int(len(y) - confusion.trace()),
+            "per_digit": [round(float(a), 4) for a in per_digit],
+            "parameters": int(model.count_params()),
+            "eval_seconds": round(time.perf_counter() - started, 2),
+            "card": read_card(path).get("name"),
+        }
         print(f"{path}: MNIST test accuracy {accuracy:.2%} ({results[path]['errors']} errors of {len(y)})")
     write_report("accuracy", {"models": results})
     return 0

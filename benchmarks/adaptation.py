@@ -5,7 +5,7 @@
 For each writer of a pen-stroke file (default: the dev file), their strokes are rendered
 through the canvas's own preprocessing (`strokes_to_mnist`); their first sample of each digit
 (10 drawings) are "my samples", the bundled model is fine-tuned on them with the app's recipe
-(`digitpad.training.fine_tune`, as the Train tab's "Fine-tune on my samples" runs it), and it
+(`digitpad.finetune.fine_tune`, as the Train tab's "Fine-tune on my samples" runs it), and it
 is measured on their second samples and on the MNIST test set."""
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from digitpad.data import load_mnist
+    from digitpad.finetune import FINE_TUNE_DEFAULTS, fine_tune
     from digitpad.model_io import load_bundled_model
-    from digitpad.training import FINE_TUNE_DEFAULTS, fine_tune
 
     writers = writers_from(Path(args.file))
     if args.writers:
@@ -59,16 +59,28 @@ def main(argv=None) -> int:
     for name, parts in writers.items():
         if not parts["mine"] or not parts["later"]:
             continue
-        xm, ym = map(np.array, zip(*parts["mine"]))
-        xl, yl = map(np.array, zip(*parts["later"]))
+        xm, ym = map(np.array, zip(*parts["mine"], strict=False))
+        xl, yl = map(np.array, zip(*parts["later"], strict=False))
         started = time.perf_counter()
         ft = fine_tune(base, xm, ym, xl, yl, mnist=mnist)
         seconds = time.perf_counter() - started
-        rows.append({"writer": name, "mine": len(xm), "later": len(xl), "before": ft.mine_before,
-                     "after": ft.mine_after, "mnist_before": ft.mnist_before, "mnist_after": ft.mnist_after,
-                     "seconds": round(seconds, 1)})
-        print(f"{name}: their later drawings {ft.mine_before:.0%} -> {ft.mine_after:.0%}; "
-              f"MNIST {ft.mnist_before:.2%} -> {ft.mnist_after:.2%} ({seconds:.0f} s)", flush=True)
+        rows.append(
+            {
+                "writer": name,
+                "mine": len(xm),
+                "later": len(xl),
+                "before": ft.mine_before,
+                "after": ft.mine_after,
+                "mnist_before": ft.mnist_before,
+                "mnist_after": ft.mnist_after,
+                "seconds": round(seconds, 1),
+            }
+        )
+        print(
+            f"{name}: their later drawings {ft.mine_before:.0%} -> {ft.mine_after:.0%}; "
+            f"MNIST {ft.mnist_before:.2%} -> {ft.mnist_after:.2%} ({seconds:.0f} s)",
+            flush=True,
+        )
     before = float(np.mean([r["before"] for r in rows]))
     after = float(np.mean([r["after"] for r in rows]))
     drops = [(r["mnist_before"] - r["mnist_after"]) * 100 for r in rows]
@@ -86,10 +98,14 @@ def main(argv=None) -> int:
         "fine_tune_seconds_median": float(np.median([r["seconds"] for r in rows])),
         "recipe": FINE_TUNE_DEFAULTS,
     }
-    print(f"\n{len(rows)} writers: mean accuracy on their later drawings {before:.2%} -> {after:.2%}; "
-          f"helped {summary['helped']}, hurt {summary['hurt']}, unchanged {summary['unchanged']}")
-    print(f"MNIST test {summary['mnist_before']:.2%} -> mean {summary['mnist_after_mean']:.2%}, "
-          f"min {summary['mnist_after_min']:.2%} (largest drop {summary['largest_mnist_drop_points']:.2f} points)")
+    print(
+        f"\n{len(rows)} writers: mean accuracy on their later drawings {before:.2%} -> {after:.2%}; "
+        f"helped {summary['helped']}, hurt {summary['hurt']}, unchanged {summary['unchanged']}"
+    )
+    print(
+        f"MNIST test {summary['mnist_before']:.2%} -> mean {summary['mnist_after_mean']:.2%}, "
+        f"min {summary['mnist_after_min']:.2%} (largest drop {summary['largest_mnist_drop_points']:.2f} points)"
+    )
     print(f"one fine-tune: median {summary['fine_tune_seconds_median']:.0f} s")
     write_report("adaptation", {"file": str(args.file), "summary": summary, "writers": rows})
     return 0

@@ -9,7 +9,8 @@ import platform
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DEV_STROKES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "uji_digits_dev.jsonl"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DEV_STROKES = SHARED_DATA / "uji_digits_dev.jsonl"
 
 
 def machine() -> dict:
@@ -23,8 +24,12 @@ def machine() -> dict:
 
 def write_report(name: str, report: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report = {"benchmark": name, "date": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-              "machine": machine(), **report}
+    report = {
+        "benchmark": name,
+        "date": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        **report,
+    }
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     print(f"report written to {path}")

@@ -22,14 +22,17 @@ from .report import percentile, write_report
 def launch_once(command: list[str]) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DIGITPAD_STARTUP_REPORT="1")
     started = time.time()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120,
-                          cwd=tempfile.gettempdir())  # `-m` must find the installed package
+    proc = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=120, cwd=tempfile.gettempdir()
+    )  # `-m` must find the installed package
     if proc.returncode != 0:
         raise SystemExit(f"app exited {proc.returncode}: {proc.stderr[-2000:]}")
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    return {"window_shown_s": report["window_shown"] - started,
-            "model_ready_s": report["model_ready"] - started,
-            "exit_s": time.time() - started}
+    return {
+        "window_shown_s": report["window_shown"] - started,
+        "model_ready_s": report["model_ready"] - started,
+        "exit_s": time.time() - started,
+    }
 
 
 def main(argv=None) -> int:
@@ -40,8 +43,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     launch_once(args.command)  # warm the disk cache; not counted
     runs = [launch_once(args.command) for _ in range(args.runs)]
-    summary = {key: {"median": round(percentile([r[key] for r in runs], 50), 3),
-                     "max": round(max(r[key] for r in runs), 3)} for key in runs[0]}
+    summary = {
+        key: {"median": round(percentile([r[key] for r in runs], 50), 3), "max": round(max(r[key] for r in runs), 3)}
+        for key in runs[0]
+    }
     for key, value in summary.items():
         print(f"{key:16s} median {value['median']:.3f} s   max {value['max']:.3f} s")
     write_report(args.name, {"command": args.command, "runs": runs, "summary": summary})

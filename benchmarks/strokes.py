@@ -1,16 +1,17 @@
 """Stroke replay through the real GUI.
 
-    python -m benchmarks.strokes [FILE.jsonl]
+    python -m benchmarks.strokes [FILE.jsonl[.gz]] [--placements NAME,...] [--coarse N]
 
-Replays every sample of a pen-stroke file (default: ../shared/data/uji_digits_dev.jsonl) as
-mouse press/move/release events on the real canvas of the real window (offscreen), reads the
-digit the window shows, and reports accuracy overall and per digit for several placements,
-plus the latency from pen-up to prediction shown."""
+Replays every sample of a pen-stroke file (default: ../shared/data/uji_digits_dev.jsonl; of a
+file with `dev` rows, only those) as mouse press/move/release events on the real canvas of the
+real window (offscreen), reads the digit the window shows, and reports accuracy overall and per
+digit for each placement (default: all four), plus the latency from pen-up to prediction shown.
+`--coarse N` first turns every drawing into what a rough tablet records: all strokes joined
+into one path (pen-up jumps included) resampled to N equally spaced points, as one stroke."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -30,64 +31,75 @@ PLACEMENTS = [
 ]
 
 
-def load_samples(path: Path) -> list[dict]:
+def load_samples(path: Path, coarse_points: int | None = None) -> list[dict]:
+    """Digit samples of a pen-stroke file: its `dev` rows if it has any (never train rows)."""
+    from digitpad.pendata import PenDataError, coarse, read_rows
+
+    try:
+        rows = read_rows(path)
+    except PenDataError as exc:
+        raise SystemExit(str(exc)) from None
+    if any(row.get("split") == "dev" for row in rows):
+        rows = [row for row in rows if row.get("split") == "dev"]
     samples = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                    samples.append({"label": int(row["label"]), "strokes": row["strokes"]})
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise SystemExit(f"{path}:{number}: not a pen-stroke sample ({exc})")
+    for row in rows:
+        strokes = coarse(row["strokes"], coarse_points) if coarse_points else row["strokes"]
+        if strokes:
+            samples.append({"label": int(row["label"]), "strokes": strokes})
     return samples
 
 
-def replay(window, samples, fraction, center, app) -> dict:
+def replay_one(window, strokes, fraction, center, app) -> tuple[str, float]:
+    """Draw one drawing on the real canvas with mouse events; (the text the window shows for
+    it, milliseconds from the last pen-up to that answer shown)."""
     from digitpad.gui import replay as rp
     from digitpad.gui.replay import draw_stroke, fit_strokes
 
     page = window.draw_page
     canvas = page.canvas
+    page.clear_action.trigger()
+    placed = fit_strokes(strokes, canvas.width(), canvas.height(), fraction, center)
+    for stroke in placed[:-1]:
+        draw_stroke(canvas, stroke)
+    last = placed[-1]
+    # The last stroke by hand, to time pen-up -> prediction shown.
+    rp.press(canvas, *last[0])
+    for x, y in last[1:]:
+        rp.move(canvas, x, y)
+        app.processEvents()
+    pen_up = time.perf_counter()
+    rp.release(canvas, *last[-1])
+    final_id = window.service.latest_request
+    deadline = pen_up + 10
+    while page.shown_request != final_id and time.perf_counter() < deadline:
+        app.processEvents()
+    return page.digit_label.text(), (page.shown_at - pen_up) * 1000
+
+
+def replay(window, samples, fraction, center, app) -> dict:
     correct = defaultdict(int)
     total = defaultdict(int)
     latencies = []
     for sample in samples:
-        page.clear_action.trigger()
-        placed = fit_strokes(sample["strokes"], canvas.width(), canvas.height(), fraction, center)
-        for stroke in placed[:-1]:
-            draw_stroke(canvas, stroke)
-        last = placed[-1]
-        # The last stroke by hand, to time pen-up -> prediction shown.
-        rp.press(canvas, *last[0])
-        for x, y in last[1:]:
-            rp.move(canvas, x, y)
-            app.processEvents()
-        pen_up = time.perf_counter()
-        rp.release(canvas, *last[-1])
-        final_id = window.service.latest_request
-        deadline = pen_up + 10
-        while page.shown_request != final_id and time.perf_counter() < deadline:
-            app.processEvents()
-        latencies.append((page.shown_at - pen_up) * 1000)
+        shown, latency = replay_one(window, sample["strokes"], fraction, center, app)
+        latencies.append(latency)
         total[sample["label"]] += 1
-        correct[sample["label"]] += int(page.digit_label.text() == str(sample["label"]))
+        correct[sample["label"]] += int(shown == str(sample["label"]))
     n = sum(total.values())
     return {
         "accuracy": sum(correct.values()) / n,
         "samples": n,
         "per_digit": {str(d): round(correct[d] / total[d], 4) for d in sorted(total)},
-        "latency_ms": {"median": round(percentile(latencies, 50), 2), "p95": round(percentile(latencies, 95), 2),
-                       "max": round(max(latencies), 2)},
+        "latency_ms": {
+            "median": round(percentile(latencies, 50), 2),
+            "p95": round(percentile(latencies, 95), 2),
+            "max": round(max(latencies), 2),
+        },
     }
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", default=str(DEV_STROKES))
-    args = parser.parse_args(argv)
-    samples = load_samples(Path(args.file))
-
+def open_window():
+    """The real main window, offscreen, with its model loaded."""
     from digitpad.gui.app import make_app
     from digitpad.gui.main_window import MainWindow
 
@@ -99,21 +111,64 @@ def main(argv=None) -> int:
     while not window.service.ready:
         app.processEvents()
         time.sleep(0.005)
+    return app, window
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", default=str(DEV_STROKES))
+    parser.add_argument(
+        "--placements",
+        default=",".join(name for name, *_ in PLACEMENTS),
+        help="comma-separated, of: " + ", ".join(name for name, *_ in PLACEMENTS),
+    )
+    parser.add_argument("--coarse", type=int, metavar="N", help="replay each drawing as N points (one path)")
+    parser.add_argument("--name", default=None, help="report name (default: strokes, or strokes-coarse-N)")
+    args = parser.parse_args(argv)
+    known = {name: (fraction, center) for name, fraction, center in PLACEMENTS}
+    chosen = [name.strip() for name in args.placements.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in known]
+    if unknown or not chosen:
+        parser.error(f"unknown placement(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    if args.coarse is not None and args.coarse < 2:
+        parser.error("--coarse needs at least 2 points")
+    samples = load_samples(Path(args.file), args.coarse)
+
+    app, window = open_window()
     canvas = window.draw_page.canvas
-    print(f"{len(samples)} samples from {args.file}; canvas {canvas.width()}x{canvas.height()}")
     # Warm-up: one pass over a few samples so that first-call costs are not counted.
     replay(window, samples[:10], 0.7, (0.5, 0.5), app)
     results = {}
-    for name, fraction, center in PLACEMENTS:
-        result = replay(window, samples, fraction, center, app)
-        results[name] = result
+    for name in chosen:
+        fraction, center = known[name]
+        results[name] = replay(window, samples, fraction, center, app)
+    correct = sum(r["accuracy"] * r["samples"] for r in results.values())
+    overall = correct / sum(r["samples"] for r in results.values())
+    print(
+        f"accuracy: {overall:.2%} ({len(results)} placement(s) x {len(samples)} drawings from {args.file}"
+        + (f", coarse {args.coarse} points" if args.coarse else "")
+        + ")"
+    )
+    for name, result in results.items():
         lat = result["latency_ms"]
-        print(f"{name:20s} accuracy {result['accuracy']:.2%}  pen-up->shown median {lat['median']:.1f} ms"
-              f"  p95 {lat['p95']:.1f} ms")
+        print(
+            f"{name:20s} accuracy {result['accuracy']:.2%}  pen-up->shown median {lat['median']:.1f} ms"
+            f"  p95 {lat['p95']:.1f} ms"
+        )
         print("   per digit: " + " ".join(f"{d}:{a:.0%}" for d, a in result["per_digit"].items()))
     window.close()
-    write_report("strokes", {"file": str(args.file), "canvas": [canvas.width(), canvas.height()],
-                             "model": window.service.loaded.card.get("name"), "placements": results})
+    name = args.name or ("strokes" if not args.coarse else f"strokes-coarse-{args.coarse}")
+    write_report(
+        name,
+        {
+            "file": str(args.file),
+            "coarse_points": args.coarse,
+            "overall_accuracy": round(overall, 4),
+            "canvas": [canvas.width(), canvas.height()],
+            "model": window.service.loaded.card.get("name"),
+            "placements": results,
+        },
+    )
     return 0
 
 

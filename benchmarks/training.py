@@ -60,7 +60,7 @@ def main(argv=None) -> int:
         page.run_finished.connect(results.append)
         last = [time.perf_counter()]
 
-        def tick():
+        def tick(last=last):
             now = time.perf_counter()
             stalls.append(max(0.0, (now - last[0]) * 1000 - 10))
             last[0] = now
@@ -82,22 +82,34 @@ def main(argv=None) -> int:
 
     plain_rate, gui_rate = sum(plain) / len(plain), sum(gui) / len(gui)
     overhead = 1 - gui_rate / plain_rate
-    stall = {"p50": round(percentile(stalls, 50), 2), "p99": round(percentile(stalls, 99), 2),
-             "max": round(max(stalls), 2), "ticks": len(stalls)}
+    stall = {
+        "p50": round(percentile(stalls, 50), 2),
+        "p99": round(percentile(stalls, 99), 2),
+        "max": round(max(stalls), 2),
+        "ticks": len(stalls),
+    }
     print(f"throughput: plain {plain_rate:.0f}/s, GUI {gui_rate:.0f}/s, GUI overhead {overhead:.1%}")
-    print(f"event-loop stalls while training (ms late on a 10 ms timer): p50 {stall['p50']} "
-          f"p99 {stall['p99']} max {stall['max']}")
-    report = {"images": args.images, "epochs": args.epochs, "batch_size": config.batch_size,
-              "plain_samples_per_s": plain, "gui_samples_per_s": gui,
-              "gui_overhead": round(overhead, 4), "event_loop_stall_ms": stall}
+    print(
+        f"event-loop stalls while training (ms late on a 10 ms timer): p50 {stall['p50']} "
+        f"p99 {stall['p99']} max {stall['max']}"
+    )
+    report = {
+        "images": args.images,
+        "epochs": args.epochs,
+        "batch_size": config.batch_size,
+        "plain_samples_per_s": plain,
+        "gui_samples_per_s": gui,
+        "gui_overhead": round(overhead, 4),
+        "event_loop_stall_ms": stall,
+    }
     window.close()
 
     if not args.skip_full_epoch:
         full = train(replace(TrainConfig(), epochs=1), mnist=mnist)
-        print(f"one epoch of the default CNN recipe: {full.seconds:.1f} s, "
-              f"MNIST test accuracy {full.test_accuracy:.2%}")
-        report["default_recipe_one_epoch"] = {"seconds": round(full.seconds, 1),
-                                              "test_accuracy": full.test_accuracy}
+        print(
+            f"one epoch of the default CNN recipe: {full.seconds:.1f} s, MNIST test accuracy {full.test_accuracy:.2%}"
+        )
+        report["default_recipe_one_epoch"] = {"seconds": round(full.seconds, 1), "test_accuracy": full.test_accuracy}
     write_report("training", report)
     return 0
 

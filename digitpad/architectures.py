@@ -1,5 +1,6 @@
 """The network architectures DigitPad can train. Each builder returns an uncompiled model
-mapping float32 (N, 28, 28, 1) images in [0, 1] to ten softmax probabilities."""
+mapping float32 (N, 28, 28, 1) images in [0, 1] to softmax probabilities: ten digits, and an
+eleventh "not a digit" class when trained on data that has one."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ ARCHITECTURES = {
 }
 
 
-def build_mlp():
+def build_mlp(classes: int = 10):
     """The seed tutorial's network: Flatten -> Dense(128, relu) -> Dense(10)."""
     from .tfenv import keras
 
@@ -20,7 +21,7 @@ def build_mlp():
             keras.Input((28, 28, 1)),
             layers.Flatten(),
             layers.Dense(128, activation="relu"),
-            layers.Dense(10, activation="softmax"),
+            layers.Dense(classes, activation="softmax"),
         ],
         name="mlp",
     )
@@ -34,8 +35,7 @@ def batchnorm_momentum_for(total_steps: int) -> float:
     return float(min(0.99, max(0.9, 1 - 100 / max(total_steps, 1))))
 
 
-def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid",
-             momentum: float = 0.99) -> list:
+def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid", momentum: float = 0.99) -> list:
     from .tfenv import keras
 
     layers = keras.layers
@@ -46,7 +46,7 @@ def _conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid"
     ]
 
 
-def build_cnn(bn_momentum: float = 0.99):
+def build_cnn(bn_momentum: float = 0.99, classes: int = 10):
     """The bundled model's network: three BatchNorm conv blocks with strided downsampling."""
     from .tfenv import keras
 
@@ -65,16 +65,16 @@ def build_cnn(bn_momentum: float = 0.99):
             *_conv_bn(128, 4, momentum=bn_momentum),
             layers.Flatten(),
             layers.Dropout(0.4),
-            layers.Dense(10, activation="softmax"),
+            layers.Dense(classes, activation="softmax"),
         ],
         name="cnn",
     )
 
 
-def build(arch: str, total_steps: int | None = None):
+def build(arch: str, total_steps: int | None = None, classes: int = 10):
     """A fresh model; `total_steps` (the run's length) sets BatchNorm's momentum."""
     if arch == "cnn":
-        return build_cnn(0.99 if total_steps is None else batchnorm_momentum_for(total_steps))
+        return build_cnn(0.99 if total_steps is None else batchnorm_momentum_for(total_steps), classes)
     if arch == "mlp":
-        return build_mlp()
+        return build_mlp(classes)
     raise ValueError(f"unknown architecture {arch!r}; choose from {', '.join(ARCHITECTURES)}")

@@ -32,9 +32,7 @@ def random_thickness(images: tf.Tensor, seed: int) -> tf.Tensor:
     dilated = tf.nn.max_pool2d(images, ksize=3, strides=1, padding="SAME")
     eroded = -tf.nn.max_pool2d(-images, ksize=3, strides=1, padding="SAME")
     batch = tf.shape(images)[0]
-    blend = tf.random.uniform(
-        (batch, 1, 1, 1), -MAX_THICKNESS_BLEND, MAX_THICKNESS_BLEND, seed=seed
-    )
+    blend = tf.random.uniform((batch, 1, 1, 1), -MAX_THICKNESS_BLEND, MAX_THICKNESS_BLEND, seed=seed)
     target = tf.where(blend > 0, dilated, eroded)
     return images + tf.abs(blend) * (target - images)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from pathlib import Path
 
 from . import __version__
 
@@ -16,8 +16,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"DigitPad {__version__}")
     p.add_argument("--self-test", action="store_true", help="check the installed app and exit")
-    p.add_argument("--gui-test", action="store_true",
-                   help="open the window, draw the self-test digits, check the guesses and quit")
+    p.add_argument(
+        "--gui-test", action="store_true", help="open the window, draw the self-test digits, check the guesses and quit"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     pr = sub.add_parser("predict", help="recognise digits in image files (PNG, JPEG)")
@@ -32,7 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     from .training import TrainConfig
 
     d = TrainConfig()
+    from .training import TRAINING_DATA
+
     tr.add_argument("--arch", default=d.arch, help=f"architecture: cnn or mlp (default {d.arch})")
+    tr.add_argument(
+        "--training-data",
+        default=d.training_data,
+        choices=list(TRAINING_DATA),
+        help="; ".join(f"{k}: {v}" for k, v in TRAINING_DATA.items())
+        + f" (default {d.training_data}, the bundled recipe)",
+    )
     tr.add_argument("--epochs", type=int, default=d.epochs)
     tr.add_argument("--batch-size", type=int, default=d.batch_size)
     tr.add_argument("--learning-rate", type=float, default=d.learning_rate)
@@ -42,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--data", metavar="NPZ", help="MNIST .npz in Keras' layout (default: bundled)")
     tr.add_argument("--limit", type=int, metavar="N", help="train on the first N images only")
     tr.add_argument("--test-limit", type=int, metavar="N", help="evaluate on the first N test images")
-    tr.add_argument("--out", metavar="PATH", help="where to write the .keras file "
-                    "(default: a new file in your models folder)")
+    tr.add_argument(
+        "--out", metavar="PATH", help="where to write the .keras file (default: a new file in your models folder)"
+    )
     return p
 
 
@@ -54,10 +65,12 @@ def _error(message: str) -> None:
 def cmd_train(args) -> int:
     from .data import DataError
     from .model_io import save_model
-    from .training import TrainConfig, train
+    from .pendata import PenDataError
+    from .training import TRAINING_DATA, TrainConfig, train
 
     config = TrainConfig(
         arch=args.arch,
+        training_data=args.training_data,
         epochs=args.epochs,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
@@ -73,24 +86,35 @@ def cmd_train(args) -> int:
         for problem in problems:
             _error(problem)
         return 2
-    from .progress import TextProgress
+    from .model_io import TargetError, check_save_target
 
-    print(f"Training {config.arch} for {config.epochs} epochs (batch {config.batch_size}, "
-          f"learning rate {config.learning_rate}, augmentation {'on' if config.augment else 'off'})")
-    try:
-        result = train(config, callbacks=[TextProgress()])
-    except (DataError, ValueError) as exc:
+    try:  # before training: a bad --out must not cost the whole run
+        if args.out:
+            out = check_save_target(args.out)
+        else:
+            from .store import ModelStore
+
+            out = check_save_target(ModelStore().new_model_path(config.arch))
+    except (TargetError, OSError) as exc:
         _error(str(exc))
         return 2
-    if args.out:
-        out = Path(args.out)
-    else:
-        from .store import ModelStore
-
-        out = ModelStore().new_model_path(config.arch)
+    print(
+        f"Training {config.arch} on {TRAINING_DATA[config.training_data]} for {config.epochs} epochs "
+        f"(batch {config.batch_size}, learning rate {config.learning_rate}, "
+        f"augmentation {'on' if config.augment else 'off'})"
+    )
+    try:
+        result = train(config, verbose=1)  # Keras' own progress bar
+    except (DataError, PenDataError, ValueError) as exc:
+        _error(str(exc))
+        return 2
     card = dict(result.card)
     card["command"] = "digitpad " + " ".join(sys.argv[1:])
-    card = save_model(result.model, out, card)
+    try:
+        card = save_model(result.model, out, card)
+    except OSError as exc:  # the disk filled up meanwhile: say so, keep a copy if we can
+        _error(f"could not save {out}: {exc.strerror or exc}")
+        return 1
     print(f"MNIST test accuracy: {result.test_accuracy:.2%} on {card['mnist_test_images']} images")
     print(f"Saved {out} ({card['file_bytes'] / 1e6:.2f} MB, {card['parameters']} parameters)")
     return 0
@@ -98,6 +122,9 @@ def cmd_train(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .logs import setup_logging
+
+    setup_logging()
     if args.command == "train":
         return cmd_train(args)
     if args.command == "predict":
@@ -134,12 +161,13 @@ def _load_for_cli(path: str | None, default_active: bool):
         _error(f"the bundled model is unusable ({exc}); reinstall DigitPad")
         return None
     if loaded.fallback_reason:
+        logging.getLogger(__name__).info("model fallback: %s", loaded.fallback_reason)
         print(f"digitpad: warning: {loaded.fallback_reason}; using the bundled model", file=sys.stderr)
     return Recognizer(loaded)
 
 
 def cmd_predict(args) -> int:
-    from PIL import Image, UnidentifiedImageError
+    from .preprocess import PictureError, open_picture
 
     recognizer = _load_for_cli(args.model, default_active=True)
     if recognizer is None:
@@ -147,22 +175,14 @@ def cmd_predict(args) -> int:
     failures = 0
     for name in args.images:
         try:
-            with Image.open(name) as image:
-                image.load()
-                prediction = recognizer.predict_image(image)
-        except FileNotFoundError:
-            reason = "no such file"
-        except IsADirectoryError:
-            reason = "is a directory"
-        except UnidentifiedImageError:
-            reason = "not an image file DigitPad can read (PNG or JPEG)"
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            reason = f"damaged image ({exc})"
+            prediction = recognizer.predict_image(open_picture(name))
+        except PictureError as exc:
+            reason = str(exc)
         else:
             if prediction is None:
                 reason = "no digit found (the image is blank)"
             else:
-                print(f"{name}: {prediction.digit} ({prediction.confidence:.1%})")
+                print(f"{name}: {prediction}")
                 continue
         _error(f"{name}: {reason}")
         failures += 1

@@ -38,6 +38,58 @@ def card_path_for(model_path: Path) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
+MAX_MODEL_BYTES = 200 * 1024 * 1024  # unpacked; DigitPad's models are 1-2 MB
+MAX_PACK_RATIO = 200  # a real .keras archive packs far less than this: more is a zip bomb
+
+
+def unique_path(path: Path) -> Path:
+    """`path`, or `stem-2.suffix`, `stem-3.suffix`... : the first that does not exist."""
+    path = Path(path)
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def archive_problem(path: Path) -> str | None:
+    """Why a file is not a usable .keras archive, judged from its directory alone (no
+    decompression, no TensorFlow); None if it looks fine."""
+    try:
+        with open(path, "rb"):
+            pass
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except PermissionError:
+        return "cannot be read (permission denied)"
+    except IsADirectoryError:
+        return "is a folder, not a model file"
+    except (zipfile.BadZipFile, EOFError):
+        return "damaged or not a Keras model file"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if "config.json" not in {info.filename for info in infos}:
+        return "not a Keras model (no config.json inside)"
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos)
+    if unpacked > MAX_MODEL_BYTES or unpacked > MAX_PACK_RATIO * max(packed, 1) + 1_000_000:
+        return f"not a DigitPad model (it would unpack to {unpacked / 1e6:.0f} MB)"
+    return None
+
+
+def check_outputs(model) -> None:
+    """Refuse a model whose outputs are not probabilities (logits, NaN weights)."""
+    import numpy as np
+
+    probe = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
+    probe[0] = 0.0
+    out = np.asarray(model(probe, training=False), dtype=np.float64)
+    if not np.all(np.isfinite(out)):
+        raise ModelLoadError("its outputs are not numbers (NaN or infinite weights)")
+    if out.min() < -1e-4 or np.abs(out.sum(axis=1) - 1).max() > 1e-3:
+        raise ModelLoadError("its outputs are not probabilities (no softmax at the end)")
+
+
 def load_model(path: str | Path):
     """Load a .keras model with safe mode on; raise ModelLoadError with a readable reason."""
     from .tfenv import keras
@@ -45,12 +97,11 @@ def load_model(path: str | Path):
     path = Path(path)
     if not path.exists():
         raise ModelLoadError(f"model file not found: {path}")
-    if not path.is_file():
-        raise ModelLoadError(f"not a file: {path}")
     if path.suffix != ".keras":
         raise ModelLoadError(f"{path.name} is not a .keras model file")
-    if not zipfile.is_zipfile(path):
-        raise ModelLoadError(f"{path.name} is damaged or not a Keras model (not a .keras archive)")
+    problem = archive_problem(path)
+    if problem:
+        raise ModelLoadError(f"{path.name} {problem}")
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for foreign or truncated files
@@ -58,11 +109,15 @@ def load_model(path: str | Path):
         raise ModelLoadError(f"{path.name} could not be loaded: {reason[:300]}") from exc
     shape_in = tuple(model.input_shape[1:]) if hasattr(model, "input_shape") else None
     shape_out = tuple(model.output_shape[1:]) if hasattr(model, "output_shape") else None
-    if shape_in not in {(28, 28, 1), (28, 28)} or shape_out != (10,):
+    if shape_in not in {(28, 28, 1), (28, 28)} or shape_out not in {(10,), (11,)}:
         raise ModelLoadError(
             f"{path.name} is not a digit model: it takes {shape_in} and gives {shape_out}, "
-            "DigitPad needs 28x28 images in and 10 probabilities out"
+            'DigitPad needs 28x28 images in and 10 probabilities out (11 with "not a digit")'
         )
+    try:
+        check_outputs(model)
+    except ModelLoadError as exc:
+        raise ModelLoadError(f"{path.name} is not a usable digit model: {exc}") from None
     return model
 
 
@@ -94,6 +149,50 @@ def inference_copy(model):
     copy = model.__class__.from_config(model.get_config())
     copy.set_weights(model.get_weights())
     return copy
+
+
+class TargetError(Exception):
+    """A place a model cannot be saved to; the message is meant for the user."""
+
+
+def package_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def check_save_target(path: str | Path) -> Path:
+    """Check, before any work, that a model can be saved at `path`: a .keras file name in a
+    writable folder, not the bundled model and not inside the installed package."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise TargetError(f"{path} is a folder; give a file name ending in .keras")
+    if path.suffix != ".keras" or path.name.startswith("."):
+        raise TargetError(f"{path}: a model file name must end in .keras")
+    resolved = path.resolve()
+    bundled = resources.bundled_model_path().resolve()
+    if resolved in (bundled, card_path_for(bundled)):
+        raise TargetError(
+            f"{path} is the bundled model, DigitPad's last-resort fallback: "
+            "it is never overwritten. Choose another file name."
+        )
+    if package_dir() in resolved.parents or _frozen_inside(resolved):
+        raise TargetError(f"{path} is inside the installed DigitPad; save your models elsewhere")
+    folder = resolved.parent
+    if not folder.is_dir():
+        raise TargetError(f"{folder} does not exist (or is not a folder)")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".digitpad-probe.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise TargetError(f"{folder} cannot be written: {exc.strerror or exc}") from None
+    return path
+
+
+def _frozen_inside(path: Path) -> bool:
+    import sys
+
+    base = getattr(sys, "_MEIPASS", None)
+    return bool(getattr(sys, "frozen", False) and base and Path(base).resolve() in path.parents)
 
 
 def save_model(model, path: str | Path, card: dict | None = None) -> dict:

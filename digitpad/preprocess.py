@@ -10,7 +10,7 @@ Everything here is NumPy and Pillow: no Qt, no TensorFlow."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -113,11 +113,42 @@ def stroke_thickness(ink: np.ndarray) -> float:
     if area == 0:
         return 0.0
     padded = np.pad(solid, 1)
-    interior = (
-        padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
-    )
+    interior = padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
     boundary = int((solid & ~interior).sum())
     return 2.0 * area / max(boundary, 1)
+
+
+MAX_PICTURE_PIXELS = 40_000_000  # a 8000x5000 photo; larger would take gigabytes to decode
+
+
+class PictureError(Exception):
+    """A picture DigitPad cannot read; the message is meant for the user."""
+
+
+def open_picture(path) -> Image.Image:
+    """Open and decode a picture file, refusing in words what is not one, is damaged or is too
+    large to decode safely (checked from the header, before decoding)."""
+    from PIL import ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_PICTURE_PIXELS:
+                raise PictureError(
+                    f"too large ({width}x{height} pixels; at most {MAX_PICTURE_PIXELS // 1_000_000} megapixels)"
+                )
+            image.load()
+            return ImageOps.exif_transpose(image)
+    except FileNotFoundError:
+        raise PictureError("no such file") from None
+    except IsADirectoryError:
+        raise PictureError("is a folder") from None
+    except UnidentifiedImageError:
+        raise PictureError("not an image file DigitPad can read") from None
+    except Image.DecompressionBombError as exc:
+        raise PictureError(f"too large ({exc})") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PictureError(f"damaged image ({exc})") from None
 
 
 WORK_SIDE = 160  # pictures are normalised at 8x the 20 px box: fine control of thickness

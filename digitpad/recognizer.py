@@ -11,13 +11,57 @@ from . import resources
 from .model_io import ModelLoadError, load_model, read_card
 from .preprocess import image_to_mnist, strokes_to_mnist
 
+NOT_A_DIGIT = 10  # the eleventh output of models trained with non-digits
+# For models with ten outputs only (the tutorial MLP, models trained on MNIST alone): a drawing
+# is "not a digit" when the best digit's probability is below this. Chosen on the UNIPEN dev
+# rows with the first bundled model: 1% of real digits fall below it (it rejects only 20% of
+# clearly-non-digit characters; an eleventh output does far better).
+TEN_OUTPUT_THRESHOLD = 0.68
+
 
 @dataclass(frozen=True)
 class Prediction:
-    digit: int
-    confidence: float
-    probabilities: np.ndarray  # (10,) float32
+    digit: int | None  # None: not a digit
+    confidence: float  # of the answer given: the digit's probability, or "not a digit"'s
+    probabilities: np.ndarray  # (10,) or (11,) float32, as the model gave them
     image: np.ndarray  # the (28, 28) input the model saw
+
+    @property
+    def is_digit(self) -> bool:
+        return self.digit is not None
+
+    @property
+    def label(self) -> int:
+        """The answer as a class: 0-9, or NOT_A_DIGIT."""
+        return NOT_A_DIGIT if self.digit is None else self.digit
+
+    @property
+    def best_digit(self) -> int:
+        return int(np.argmax(self.probabilities[:10]))
+
+    def __str__(self) -> str:
+        answer = "not a digit" if self.digit is None else str(self.digit)
+        return f"{answer} ({self.confidence:.0%})"
+
+
+DEFAULT_REJECT_THRESHOLD = 0.5  # eleven outputs, no threshold on the card: "not a digit" if likelier
+
+
+def decide(probs: np.ndarray, threshold: float = DEFAULT_REJECT_THRESHOLD) -> tuple[int | None, float]:
+    """(digit, or None for "not a digit"; confidence) from one model output. With eleven
+    outputs, "not a digit" when its probability is above `threshold` (the model card's, chosen
+    on its validation split), else the likeliest digit; with ten, when no digit reaches
+    TEN_OUTPUT_THRESHOLD."""
+    probs = np.asarray(probs, dtype=np.float64)
+    if len(probs) > NOT_A_DIGIT:
+        if probs[NOT_A_DIGIT] > threshold:
+            return None, float(probs[NOT_A_DIGIT])
+        best = int(probs[:NOT_A_DIGIT].argmax())
+        return best, float(probs[best])
+    best = int(probs.argmax())
+    if probs[best] < TEN_OUTPUT_THRESHOLD:
+        return None, float(1.0 - probs[best])
+    return best, float(probs[best])
 
 
 @dataclass(frozen=True)
@@ -50,11 +94,19 @@ class Recognizer:
         from .tfenv import tf
 
         self.loaded = loaded
+        threshold = loaded.card.get("not_a_digit_threshold")
+        self.reject_threshold = float(threshold) if isinstance(threshold, (int, float)) else DEFAULT_REJECT_THRESHOLD
         model = loaded.model
         # One compiled graph call: ~1.7 ms for the bundled CNN against ~17 ms eager on 2 cores.
-        self._infer = tf.function(lambda x: model(x, training=False), autograph=False,
-                                  input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        self._infer = tf.function(
+            lambda x: model(x, training=False),
+            autograph=False,
+            input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)],
+        )
         self.warm_up()
+
+    def decide(self, probs: np.ndarray) -> tuple[int | None, float]:
+        return decide(probs, self.reject_threshold)
 
     def warm_up(self) -> None:
         # The first call traces the model (slow); do it before a person is waiting.
@@ -68,8 +120,8 @@ class Recognizer:
         if image is None:
             return None
         probs = self.predict_batch(image[None])[0]
-        digit = int(probs.argmax())
-        return Prediction(digit, float(probs[digit]), probs, image)
+        digit, confidence = self.decide(probs)
+        return Prediction(digit, confidence, probs, image)
 
     def predict_strokes(self, strokes) -> Prediction | None:
         """None for an empty drawing."""

@@ -1,22 +1,31 @@
-"""Files that ship inside the package: the bundled model, MNIST and the icons."""
+"""Files that ship inside the package: the bundled model, MNIST, the pen data and the icons.
+
+Installed (wheel, PyInstaller), they are the packages `digitpad.bundled` (from `models/`) and
+`digitpad.assets` (from `assets/`). Run from a source checkout, the checkout's `digitpad/`
+comes first on sys.path and those two packages do not exist under it: the files are then
+read from the checkout's top-level `models/` and `assets/`, so every command works there too."""
 
 from importlib import resources
 from pathlib import Path
 
 BUNDLED_MODEL_NAME = "digitpad-cnn.keras"
+_SOURCE_FOLDERS = {"digitpad.bundled": "models", "digitpad.assets": "assets"}
 
 
 def _path(package: str, name: str) -> Path:
-    # Installed as a regular package (wheel, PyInstaller), resources are real files.
-    return Path(str(resources.files(package).joinpath(name)))
+    try:
+        return Path(str(resources.files(package).joinpath(name)))
+    except ModuleNotFoundError:  # a source checkout: the top-level folder
+        return Path(__file__).resolve().parents[1] / _SOURCE_FOLDERS[package] / name
 
 
 def bundled_model_path() -> Path:
     return _path("digitpad.bundled", BUNDLED_MODEL_NAME)
 
 
-def bundled_card_path() -> Path:
-    return bundled_model_path().with_suffix(".json")
+def pen_data_path() -> Path:
+    """Rendered UNIPEN pen digits, non-digits and scribbles (digitpad.pendata)."""
+    return _path("digitpad.assets", "pen_strokes.npz")
 
 
 def mnist_path() -> Path:

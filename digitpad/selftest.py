@@ -28,15 +28,17 @@ def run_self_test(out=None) -> int:
         problems.append("bundled model does not match its model card (sha256)")
     say(f"model file: {model_path} ({model_path.stat().st_size} bytes, sha256 {digest[:12]}…)")
     try:
-        from .recognizer import LoadedModel, Recognizer
         from .model_io import load_model
+        from .recognizer import LoadedModel, Recognizer
 
         recognizer = Recognizer(LoadedModel(load_model(model_path), model_path, card))
     except ModelLoadError as exc:
         say(f"FAIL {exc}")
         return 1
-    say(f"model loaded: {card.get('name', model_path.stem)}, "
-        f"MNIST test accuracy on its card {card.get('mnist_test_accuracy', '?')}")
+    say(
+        f"model loaded: {card.get('name', model_path.stem)}, "
+        f"MNIST test accuracy on its card {card.get('mnist_test_accuracy', '?')}"
+    )
     digits = json.loads(resources.selftest_digits_path().read_text(encoding="utf-8"))["digits"]
     for sample in digits:
         prediction = recognizer.predict_strokes(sample["strokes"])

@@ -11,17 +11,17 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from . import resources
-from .model_io import _atomic_write, read_card
+from .model_io import _atomic_write, archive_problem, read_card, unique_path
 
 APP = "DigitPad"
 
 
 def data_dir() -> Path:
-    """The user's data directory; DIGITPAD_DATA_DIR overrides it (tests, portable installs)."""
+    """The user's data directory; DIGITPAD_DATA_DIR overrides it (tests, portable installs).
+    Not created here: reading (predict, the models list) works without a writable folder;
+    what writes makes its folder when it writes."""
     override = os.environ.get("DIGITPAD_DATA_DIR")
-    path = Path(override) if override else user_data_path(APP, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return Path(override) if override else user_data_path(APP, appauthor=False)
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,11 @@ class ModelStore:
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else data_dir()
         self.models_dir = self.root / "models"
-        self.models_dir.mkdir(parents=True, exist_ok=True)
         self._active_file = self.root / "active_model.json"
 
     def new_model_path(self, arch: str) -> Path:
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = self.models_dir / f"{arch}-{stamp}.keras"
-        n = 1
-        while path.exists():
-            n += 1
-            path = self.models_dir / f"{arch}-{stamp}-{n}.keras"
-        return path
+        return unique_path(self.models_dir / f"{arch}-{stamp}.keras")
 
     def active_path(self) -> Path | None:
         """The model the user chose, or None for the bundled one."""
@@ -79,27 +73,12 @@ class ModelStore:
     def entries(self) -> list[ModelEntry]:
         bundled = resources.bundled_model_path()
         out = [ModelEntry(bundled, read_card(bundled), bundled=True)]
-        for path in sorted(self.models_dir.glob("*.keras")):
+        try:
+            paths = sorted(self.models_dir.glob("*.keras")) if self.models_dir.is_dir() else []
+        except OSError:
+            paths = []
+        for path in paths:
             if path.name.startswith("."):
                 continue  # a temporary file of a save in progress
-            out.append(ModelEntry(path, read_card(path), problem=quick_check(path)))
+            out.append(ModelEntry(path, read_card(path), problem=archive_problem(path)))
         return out
-
-
-def quick_check(path: Path) -> str | None:
-    """Why a model file is unusable, judged without TensorFlow; None if it looks fine."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "config.json" not in names:
-                return "not a Keras model (no config.json inside)"
-            bad = zf.testzip()
-            if bad:
-                return f"damaged (corrupt entry {bad})"
-    except zipfile.BadZipFile:
-        return "damaged or not a Keras model file"
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    return None

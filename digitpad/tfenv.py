@@ -32,8 +32,8 @@ def _quiet_native_stderr():
 
 
 with _quiet_native_stderr():
-    import tensorflow as tf  # noqa: E402
     import keras  # noqa: E402
+    import tensorflow as tf  # noqa: E402
 
     tf.constant(0)  # the second batch of notes comes with the first op
 

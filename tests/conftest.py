@@ -1,10 +1,8 @@
 import json
 import os
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np
 import pytest
 
 from digitpad import resources
@@ -69,22 +67,3 @@ def bundled_model():
     from digitpad.model_io import load_bundled_model
 
     return load_bundled_model()
-
-
-def render_strokes_png(strokes, path: Path, size=300, pen=14, dark_on_light=True, margin=40):
-    """A picture of a digit as a person might scan or export it."""
-    from PIL import Image, ImageDraw
-
-    pts = np.array([p for s in strokes for p in s], float)
-    lo, hi = pts.min(0), pts.max(0)
-    scale = (size - 2 * margin) / (hi - lo).max()
-    paper, ink = (255, 0) if dark_on_light else (0, 255)
-    img = Image.new("L", (size, size), paper)
-    draw = ImageDraw.Draw(img)
-    for s in strokes:
-        xy = [tuple((np.array(p) - lo) * scale + margin) for p in s]
-        draw.line(xy, fill=ink, width=pen, joint="curve")
-        for x, y in (xy[0], xy[-1]):
-            draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=ink)
-    img.save(path)
-    return path

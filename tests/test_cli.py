@@ -1,19 +1,8 @@
-import subprocess
-import sys
-import tempfile
-
 import numpy as np
 
 from digitpad import __version__
 
-from conftest import render_strokes_png
-
-
-def run_cli(*args, env=None, timeout=120):
-    # From a neutral folder: `-m` puts the working directory first on sys.path, and the
-    # checkout's digitpad/ is not the installed package (it lacks the bundled files).
-    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=tempfile.gettempdir())
+from helpers import render_strokes_png, run_cli
 
 
 def test_version_and_help():
@@ -40,8 +29,15 @@ def test_predict_images_and_bad_files(tmp_path, selftest_digits):
     png = (tmp_path / "two.png").read_bytes()
     (tmp_path / "cut.png").write_bytes(png[: len(png) // 3])
 
-    result = run_cli("predict", *map(str, good), str(tmp_path / "junk.png"), str(tmp_path / "nope.png"),
-                     str(jpeg), str(blank), str(tmp_path / "cut.png"))
+    result = run_cli(
+        "predict",
+        *map(str, good),
+        str(tmp_path / "junk.png"),
+        str(tmp_path / "nope.png"),
+        str(jpeg),
+        str(blank),
+        str(tmp_path / "cut.png"),
+    )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{good[0]}: 2 (") and lines[1].startswith(f"{good[1]}: 7 (")
@@ -64,8 +60,13 @@ def test_predict_all_good_exits_zero(tmp_path, selftest_digits):
 
 def test_evaluate_on_a_small_file_and_bad_inputs(tmp_path, mnist):
     small = tmp_path / "small.npz"
-    np.savez(small, x_train=mnist.x_train[:10], y_train=mnist.y_train[:10],
-             x_test=mnist.x_test[:300], y_test=mnist.y_test[:300])
+    np.savez(
+        small,
+        x_train=mnist.x_train[:10],
+        y_train=mnist.y_train[:10],
+        x_test=mnist.x_test[:300],
+        y_test=mnist.y_test[:300],
+    )
     result = run_cli("evaluate", "--data", str(small))
     assert result.returncode == 0, result.stderr
     accuracy = float(result.stdout.split("MNIST test accuracy: ")[1].split("%")[0])
@@ -74,7 +75,7 @@ def test_evaluate_on_a_small_file_and_bad_inputs(tmp_path, mnist):
 
     (tmp_path / "bad.npz").write_bytes(b"nonsense")
     result = run_cli("evaluate", "--data", str(tmp_path / "bad.npz"))
-    assert result.returncode == 2 and "bad.npz is not a readable .npz file" in result.stderr
+    assert result.returncode == 2 and "bad.npz is not an .npz file" in result.stderr
     result = run_cli("evaluate", "--data", str(small), "--model", str(tmp_path / "none.keras"))
     assert result.returncode == 2 and "model file not found" in result.stderr
 
@@ -89,8 +90,23 @@ def test_train_refuses_bad_values():
 
 def test_train_a_tiny_model(tmp_path):
     out = tmp_path / "tiny.keras"
-    result = run_cli("train", "--arch", "mlp", "--epochs", "1", "--limit", "600", "--test-limit", "500",
-                     "--batch-size", "64", "--out", str(out))
+    result = run_cli(
+        "train",
+        "--arch",
+        "mlp",
+        "--training-data",
+        "mnist",
+        "--epochs",
+        "1",
+        "--limit",
+        "600",
+        "--test-limit",
+        "500",
+        "--batch-size",
+        "64",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert "MNIST test accuracy" in result.stdout and out.exists()
     from digitpad.model_io import load_model, read_card
@@ -98,7 +114,23 @@ def test_train_a_tiny_model(tmp_path):
     card = read_card(out)
     assert card["architecture"] == "mlp" and card["recipe"]["train_limit"] == 600
     assert card["mnist_test_images"] == 500 and 0.5 < card["mnist_test_accuracy"] <= 1.0
+    assert card["classes"] == 10 and card["data"] == "MNIST"
     load_model(out)
+
+
+def test_train_the_bundled_recipe_on_a_subset_gives_eleven_outputs(tmp_path):
+    """The default training data is MNIST + pen strokes + not-a-digit, from the shipped pen data."""
+    out = tmp_path / "pen.keras"
+    result = run_cli(
+        "train", "--arch", "mlp", "--epochs", "2", "--limit", "2000", "--test-limit", "500", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "MNIST + pen strokes + not-a-digit" in result.stdout
+    from digitpad.model_io import load_model, read_card
+
+    card = read_card(out)
+    assert card["classes"] == 11 and card["recipe"]["training_data"] == "mnist+pen"
+    assert load_model(out).output_shape[-1] == 11
 
 
 def test_self_test_passes():

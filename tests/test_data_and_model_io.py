@@ -27,7 +27,7 @@ def test_mnist_errors_are_readable(tmp_path):
     with pytest.raises(DataError, match="not found"):
         load_mnist(tmp_path / "missing.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
-    with pytest.raises(DataError, match="not a readable"):
+    with pytest.raises(DataError, match="not an .npz file"):
         load_mnist(tmp_path / "junk.npz")
     np.savez(tmp_path / "partial.npz", x_train=np.zeros((2, 28, 28), np.uint8))
     with pytest.raises(DataError, match="missing"):
@@ -89,8 +89,9 @@ def test_foreign_zip_is_refused(tmp_path):
 def test_model_with_code_is_refused_in_safe_mode(tmp_path):
     from digitpad.tfenv import keras
 
-    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
-                              keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(10)])
+    model = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(10)]
+    )
     path = tmp_path / "lambda.keras"
     model.save(path)
     with pytest.raises(ModelLoadError, match="could not be loaded"):

@@ -3,8 +3,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from digitpad.gui.main_window import MainWindow
-from digitpad.gui.replay import draw_stroke, fit_strokes
+from digitpad.gui.replay import draw_stroke
 from digitpad.store import ModelStore
+
+from helpers import draw_digit, wait_ready, wait_shown
 
 
 @pytest.fixture
@@ -17,25 +19,6 @@ def window(qtbot):
     win.start()
     yield win
     win.close()
-
-
-def wait_ready(qtbot, win):
-    qtbot.waitUntil(lambda: win.service.ready, timeout=30000)
-
-
-def draw_digit(qtbot, win, strokes, fraction=0.7, center=(0.5, 0.5)):
-    page = win.draw_page
-    canvas = page.canvas
-    placed = fit_strokes(strokes, canvas.width(), canvas.height(), fraction, center)
-    for stroke in placed:
-        draw_stroke(canvas, stroke)
-    wait_shown(qtbot, win)
-
-
-def wait_shown(qtbot, win):
-    """Until the answer for the drawing as it is now is on screen."""
-    latest = win.service.latest_request
-    qtbot.waitUntil(lambda: win.draw_page.shown_request == latest, timeout=10000)
 
 
 def test_window_is_usable_before_the_model_is_ready(qtbot):
@@ -144,6 +127,7 @@ def test_empty_canvas_shows_no_guess(qtbot, window):
 def test_broken_active_model_falls_back_with_a_message(qtbot, user_data_dir, selftest_digits):
     store = ModelStore()
     broken = store.models_dir / "mine.keras"
+    store.models_dir.mkdir(parents=True)
     broken.write_bytes(b"truncated")
     store.set_active(broken)
     win = MainWindow(store)
@@ -176,4 +160,4 @@ def test_signal_emit_keeps_refcounts(qtbot):
         emitter.fired.emit(i, None)
     after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
     assert len(received) == 3000
-    assert all(abs(a - b) < 100 for a, b in zip(after, before)), (before, after)
+    assert all(abs(a - b) < 100 for a, b in zip(after, before, strict=False)), (before, after)

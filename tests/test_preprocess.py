@@ -11,7 +11,7 @@ from digitpad.preprocess import (
     strokes_to_mnist,
 )
 
-from conftest import render_strokes_png
+from helpers import render_strokes_png
 
 
 def ink_box(image, level=0.5):
@@ -89,8 +89,7 @@ def test_pictures_match_strokes(tmp_path, selftest_digits):
 
 def test_polarity_does_not_matter(tmp_path, selftest_digits):
     dark = image_to_mnist(Image.open(render_strokes_png(selftest_digits[3], tmp_path / "d.png")))
-    light = image_to_mnist(Image.open(render_strokes_png(selftest_digits[3], tmp_path / "l.png",
-                                                         dark_on_light=False)))
+    light = image_to_mnist(Image.open(render_strokes_png(selftest_digits[3], tmp_path / "l.png", dark_on_light=False)))
     np.testing.assert_allclose(dark, light, atol=1e-5)
 
 

@@ -47,13 +47,13 @@ def test_same_sample_twice_is_stored_once(store, selftest_digits):
 
 def test_relabel_delete_restore_filter_counts(store, selftest_digits):
     ids = add_digits(store, selftest_digits)
-    assert store.counts() == {d: 1 for d in range(10)}
+    assert store.counts() == {**{d: 1 for d in range(10)}, 10: 0}  # 10: "not a digit"
     store.relabel([ids[1]], 7)
     assert [s.label for s in store.all(label=7)] == [7, 7]
     assert store.counts()[1] == 0 and store.counts()[7] == 2
     removed = store.delete(ids[:3])
     assert store.count() == 7 and len(removed) == 3
-    store.restore(removed)  # undo
+    assert store.restore(removed) == 3  # undo
     assert store.count() == 10 and [s.id for s in store.all()] == ids
     with pytest.raises(ValueError):
         store.relabel([ids[0]], 12)

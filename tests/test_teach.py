@@ -5,7 +5,7 @@ from digitpad.data import Mnist
 from digitpad.gui.main_window import MainWindow
 from digitpad.samples import SampleStore
 
-from test_gui import draw_digit, wait_ready
+from helpers import draw_digit, wait_ready
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, self
     qtbot.mouseClick(page.teach_buttons[5], Qt.MouseButton.LeftButton)  # empty canvas now
     assert "Draw a digit first" in page.saved_label.text()
     assert [(s.label, s.guess) for s in window.samples.all()] == [(1, 7), (3, 3)]
-    assert window.samples_page.grid.count() == 2
+    assert len(window.samples_page.visible_ids()) == 2
 
 
 def add_samples(store, selftest_digits, labels):
@@ -52,27 +52,30 @@ def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits)
     view = window.samples_page
     add_samples(window.samples, selftest_digits, [0, 1, 1, 2, 7])
     view.refresh_from_store()
-    assert view.grid.count() == 5 and "5 samples" in view.counts_label.text()
+    assert len(view.visible_ids()) == 5 and "5 sample(s)" in view.counts_label.text()
     view.filter.setCurrentIndex(view.filter.findData(1))
-    assert view.grid.count() == 2
+    assert len(view.visible_ids()) == 2
     view.filter.setCurrentIndex(0)
     # the model's opinion arrives from the worker: no sample here is wrong... until relabelled
     qtbot.waitUntil(lambda: len(view.predictions) == 5, timeout=10000)
-    view.select_ids([s.id for s in window.samples.all(label=7)])
+    seven = [s.id for s in window.samples.all(label=7)]
+    view.select_ids(seven)
     view.relabel_selected(4)
     assert window.samples.counts()[4] == 1 and window.samples.counts()[7] == 0
+    assert view.selected_ids() == seven  # the selection survives the edit
     qtbot.waitUntil(lambda: "gets 1 wrong" in view.counts_label.text(), timeout=10000)
     view.only_wrong.setChecked(True)
-    assert view.grid.count() == 1 and "model: 7" in view.grid.item(0).text()
+    assert view.visible_ids() == seven and "model: 7" in view.visible_texts()[0]
     view.only_wrong.setChecked(False)
 
     ones = [s.id for s in window.samples.all(label=1)]
     view.select_ids(ones)
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)  # several at once
-    assert window.samples.count() == 3 and view.grid.count() == 3
+    assert window.samples.count() == 3 and len(view.visible_ids()) == 3
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
     assert window.samples.count() == 5 and len(view.visible_ids()) == 5
     assert {s.id for s in window.samples.all(label=1)} == set(ones)
+    assert "Brought back 2 sample(s)." in view.message.text()
 
 
 def test_export_and_import_through_the_view(qtbot, window, selftest_digits, tmp_path):
@@ -80,16 +83,23 @@ def test_export_and_import_through_the_view(qtbot, window, selftest_digits, tmp_
     add_samples(window.samples, selftest_digits, [2, 5, 9])
     view.refresh_from_store()
     exported = tmp_path / "mine.json"
-    assert view.export_to(exported) == 3
+    with qtbot.waitSignal(view.export_to(exported).done, timeout=10000) as export:
+        pass
+    assert export.args == [3] and "Exported 3 samples" in view.message.text()
     other_store = SampleStore(tmp_path / "other.sqlite3")
     from digitpad.gui.samples_page import SamplesPage
 
     other = SamplesPage(other_store, window.service)
     qtbot.addWidget(other)
-    assert other.import_from(exported) == (3, 0)
-    assert other.import_from(exported) == (0, 3) and "3 were already here" in other.message.text()
+    with qtbot.waitSignal(other.import_from(exported).done, timeout=10000) as first:
+        pass
+    assert first.args == [(3, 0)] and len(other.visible_ids()) == 3
+    with qtbot.waitSignal(other.import_from(exported).done, timeout=10000) as again:
+        pass
+    assert again.args == [(0, 3)] and "3 were already here" in other.message.text()
     (tmp_path / "bad.json").write_text(exported.read_text()[:100])
-    assert other.import_from(tmp_path / "bad.json") is None
+    with qtbot.waitSignal(other.import_from(tmp_path / "bad.json").failed, timeout=10000):
+        pass
     assert "Nothing was imported" in other.message.text() and other_store.count() == 3
     other.shutdown()
     other_store.close()
@@ -119,12 +129,14 @@ def test_fine_tune_on_my_samples_through_the_gui(qtbot, window, selftest_digits,
     ft = page.fine_tune_result
     assert ft is not None and ft.n_train == 10 and ft.n_heldout == 10
     assert ft.mine_before is not None and ft.mine_after is not None
-    assert "held-out samples (10)" in page.result_label.text() and "MNIST test" in page.result_label.text()
+    assert "held-out samples (10)" in page.result_panel.label.text()
+    assert "MNIST test" in page.result_panel.label.text()
     assert len(page.loss_plot.train_x) > 0
-    path = page.keep_result(activate=False)
+    with qtbot.waitSignal(page.keep_result(activate=False).done, timeout=30000) as saved:
+        pass
     from digitpad.model_io import read_card
 
-    card = read_card(path)
+    card = read_card(page.store.models_dir / saved.args[0]["file"])
     assert card["fine_tuned"] and card["my_heldout_samples"] == 10
     assert card["mnist_test_accuracy"] == round(tuned.test_accuracy, 5)
 

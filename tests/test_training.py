@@ -1,19 +1,22 @@
 import numpy as np
 
-from digitpad.data import to_model_input
 from digitpad.architectures import batchnorm_momentum_for
-from digitpad.training import TrainConfig, split_user_samples, train
+from digitpad.data import to_model_input
+from digitpad.finetune import split_user_samples
+from digitpad.training import TrainConfig, train
 
 
 def test_short_cnn_run_is_usable_in_inference_mode(mnist):
     """BatchNorm's moving statistics must keep up in short runs: with Keras' default momentum
     (0.99) this run scored 20-70% in inference mode against ~90% with batch statistics."""
-    config = TrainConfig(arch="cnn", epochs=1, train_limit=6000, test_limit=500, batch_size=64,
-                         augment=False, validation_split=0.0)
+    config = TrainConfig(
+        arch="cnn", epochs=1, train_limit=6000, test_limit=500, batch_size=64, augment=False, validation_split=0.0
+    )
     result = train(config, mnist=mnist)
     x = to_model_input(mnist.x_test[:500])
-    batch_stats = np.concatenate([np.asarray(result.model(x[i:i + 100], training=True))
-                                  for i in range(0, 500, 100)]).argmax(1)
+    batch_stats = np.concatenate(
+        [np.asarray(result.model(x[i : i + 100], training=True)) for i in range(0, 500, 100)]
+    ).argmax(1)
     batch_accuracy = (batch_stats == mnist.y_test[:500]).mean()
     assert result.test_accuracy > 0.8
     assert result.test_accuracy > batch_accuracy - 0.1

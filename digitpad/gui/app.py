@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from .. import resources
 
-
 _BENIGN = ("This plugin does not support propagateSizeHints()",)  # Qt's offscreen platform
 
 
@@ -35,6 +34,9 @@ def make_app(argv=None) -> QApplication:
 
 
 def run_app(argv=None) -> int:
+    from ..logs import setup_logging
+
+    setup_logging()
     app = make_app(argv)
     from .main_window import MainWindow
 

@@ -136,8 +136,7 @@ class DrawingCanvas(QWidget):
 
     def event(self, event):
         kind = event.type()
-        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
-                    QEvent.Type.TouchCancel):
+        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel):
             points = event.points()
             if points:
                 pos = points[0].position()  # one finger draws; more fingers are ignored
@@ -165,8 +164,13 @@ class DrawingCanvas(QWidget):
         if self.is_empty():
             painter.setPen(self.palette().placeholderText().color())
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
-        pen = QPen(self.palette().text().color(), self.pen_width(), Qt.PenStyle.SolidLine,
-                   Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        pen = QPen(
+            self.palette().text().color(),
+            self.pen_width(),
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
         painter.setPen(pen)
         for stroke in self.strokes():
             if len(stroke) == 1:

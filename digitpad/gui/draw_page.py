@@ -18,13 +18,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..recognizer import NOT_A_DIGIT
 from .canvas import DrawingCanvas
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
 
 
+def label_text(label: int) -> str:
+    return "not a digit" if label == NOT_A_DIGIT else f"a {label}"
+
+
+NOT_A_DIGIT_TEXT = "Not a digit"
+
+
 class ProbabilityChart(pg.PlotWidget):
-    """Ten bars, one per digit; the winner stands out."""
+    """Eleven bars, one per digit and one for "not a digit" (empty for a model without that
+    output); the answer stands out."""
 
     def __init__(self, parent=None):
         super().__init__(parent, background=None)
@@ -33,20 +42,23 @@ class ProbabilityChart(pg.PlotWidget):
         self.hideButtons()
         self.setMenuEnabled(False)
         self.setYRange(0, 1, padding=0.02)
-        self.setXRange(-0.6, 9.6, padding=0)
+        self.setXRange(-0.6, 10.6, padding=0)
         axis = self.getAxis("bottom")
-        axis.setTicks([[(d, str(d)) for d in range(10)]])
+        axis.setTicks([[(d, str(d)) for d in range(10)] + [(10, "none")]])
         self.getAxis("left").setTicks([[(0, "0"), (0.5, "50%"), (1, "100%")]])
-        self.setLabel("bottom", "digit")
-        self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush="#9aa5b1")
+        self.setLabel("bottom", "digit, or none (not a digit)")
+        self._bars = pg.BarGraphItem(x=np.arange(11), height=np.zeros(11), width=0.7, brush="#9aa5b1")
         self.addItem(self._bars)
-        self.values = np.zeros(10)
+        self.values = np.zeros(11)
 
-    def set_probabilities(self, probs: np.ndarray | None) -> None:
-        self.values = np.zeros(10) if probs is None else np.asarray(probs, dtype=float)
-        brushes = ["#9aa5b1"] * 10
+    def set_probabilities(self, probs: np.ndarray | None, answer: int | None = None) -> None:
+        """`answer` (0-10; default the largest bar) is the bar that stands out."""
+        self.values = np.zeros(11)
+        brushes = ["#9aa5b1"] * 10 + ["#c9a27e"]
         if probs is not None:
-            brushes[int(self.values.argmax())] = "#2b7bd6"
+            probs = np.asarray(probs, dtype=float)
+            self.values[: len(probs)] = probs
+            brushes[int(self.values.argmax()) if answer is None else answer] = "#2b7bd6"
         self._bars.setOpts(height=self.values, brushes=brushes)
 
 
@@ -125,13 +137,24 @@ class DrawPage(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _checked=False, d=digit: self.save_sample(d))
             self.addAction(action)
+        self.not_digit_button = QToolButton()
+        self.not_digit_button.setText(NOT_A_DIGIT_TEXT)
+        self.not_digit_button.setToolTip("Save this drawing as not a digit (key N)")
+        self.not_digit_button.clicked.connect(lambda: self.save_sample(NOT_A_DIGIT))
+        not_digit_action = QAction(self)
+        not_digit_action.setShortcut(QKeySequence("N"))
+        not_digit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        not_digit_action.triggered.connect(lambda: self.save_sample(NOT_A_DIGIT))
+        self.addAction(not_digit_action)
         self.keep_button = QToolButton()
         self.keep_button.setText("✓ Right: keep as a sample")
         self.keep_button.setToolTip("Save this drawing with the recognised digit")
         self.keep_button.clicked.connect(self.keep_as_sample)
-        teach.addWidget(self.keep_button, 2, 0, 1, 10)
+        teach.addWidget(self.not_digit_button, 2, 0, 1, 4)
+        teach.addWidget(self.keep_button, 2, 4, 1, 6)
         self.saved_label = QLabel("")
         self.saved_label.setStyleSheet("color: #146c43;")
+        self.saved_label.setWordWrap(True)
         teach.addWidget(self.saved_label, 3, 0, 1, 10)
         self._saved_timer = QTimer(self)
         self._saved_timer.setSingleShot(True)
@@ -178,10 +201,17 @@ class DrawPage(QWidget):
         else:  # undo, redo, clear: at once (pen-up is handled by stroke_finished)
             self.recognise()
 
+    def set_current_tab(self, current: bool) -> None:
+        """The window's Undo, Redo and Clear (menu and keys) act on the canvas only while this
+        tab is shown: Delete on My samples or Esc on Train must not clear a hidden drawing."""
+        self._is_current = current
+        self._update_actions()
+
     def _update_actions(self) -> None:
-        self.undo_action.setEnabled(self.canvas.can_undo())
-        self.redo_action.setEnabled(self.canvas.can_redo())
-        self.clear_action.setEnabled(not self.canvas.is_empty())
+        current = getattr(self, "_is_current", True)
+        self.undo_action.setEnabled(current and self.canvas.can_undo())
+        self.redo_action.setEnabled(current and self.canvas.can_redo())
+        self.clear_action.setEnabled(current and not self.canvas.is_empty())
 
     def recognise(self) -> None:
         self._live_timer.stop()
@@ -201,24 +231,30 @@ class DrawPage(QWidget):
     def _display(self, prediction) -> None:
         self.current_prediction = prediction
         if prediction is None:
-            self.digit_label.setText("" if self.service.ready else "…")
+            self._set_answer_text("" if self.service.ready else "…")
             self.confidence_label.setText(
                 "Draw a digit" if self.service.ready else "Loading model… you can draw already"
             )
             self.chart.set_probabilities(None)
             self.preview.clear()
             return
-        self.digit_label.setText(str(prediction.digit))
+        self._set_answer_text(NOT_A_DIGIT_TEXT if prediction.digit is None else str(prediction.digit))
         self.confidence_label.setText(f"{prediction.confidence:.0%} sure")
-        self.chart.set_probabilities(prediction.probabilities)
+        self.chart.set_probabilities(prediction.probabilities, prediction.label)
         img = np.ascontiguousarray((prediction.image * 255).astype(np.uint8))
         qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
         self.preview.setPixmap(QPixmap.fromImage(qimage).scaled(112, 112))
 
+    def _set_answer_text(self, text: str) -> None:
+        font = self.digit_label.font()
+        font.setPointSize(64 if len(text) <= 2 else 24)  # "Not a digit" fits the side panel
+        self.digit_label.setFont(font)
+        self.digit_label.setText(text)
+
     # -- teaching ------------------------------------------------------------------------
     def keep_as_sample(self) -> None:
         if self.current_prediction is not None:
-            self.save_sample(self.current_prediction.digit)
+            self.save_sample(self.current_prediction.label)
 
     def save_sample(self, label: int) -> int | None:
         """Save the drawing as a sample of `label`, say so, and clear the canvas for the next."""
@@ -230,7 +266,7 @@ class DrawPage(QWidget):
         from ..preprocess import strokes_to_mnist
 
         strokes = self.canvas.strokes()
-        guess = self.current_prediction.digit if self.current_prediction is not None else None
+        guess = self.current_prediction.label if self.current_prediction is not None else None
         model = self.service.loaded.name if self.service.loaded is not None else None
         try:
             sample_id = self.samples.add(label, strokes_to_mnist(strokes), strokes, model=model, guess=guess)
@@ -238,10 +274,11 @@ class DrawPage(QWidget):
             self._say(f"Could not save the sample: {exc}", error=True)
             return None
         if sample_id is None:
-            self._say(f"Already saved as a {label}.")
+            self._say(f"Already saved as {label_text(label)}.")
             return None
-        fixed = f" (it said {guess})" if guess is not None and guess != label else ""
-        self._say(f"Saved as a {label}{fixed}: sample #{sample_id}. Undo brings the drawing back.")
+        said = "not a digit" if guess == NOT_A_DIGIT else guess
+        fixed = f" (it said {said})" if guess is not None and guess != label else ""
+        self._say(f"Saved as {label_text(label)}{fixed}: sample #{sample_id}. Undo brings the drawing back.")
         self.canvas.clear()
         self.sample_saved.emit(sample_id)
         return sample_id

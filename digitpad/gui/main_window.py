@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -10,12 +11,14 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from .. import __version__, resources
-from ..samples import SampleStore
+from ..samples import SampleStore, SampleStoreError
 from ..store import ModelStore
 from .draw_page import DrawPage
 from .samples_page import SamplesPage
 from .train_page import TrainPage
 from .workers import RecognitionService
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -26,28 +29,48 @@ class MainWindow(QMainWindow):
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self.store = store or ModelStore()
-        self.samples = SampleStore(self.store.root / "samples.sqlite3")
+        try:  # the app keeps models and samples here; predict and evaluate need no folder
+            self.store.models_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot make %s: %s", self.store.models_dir, exc)
+        self.samples_problem: str | None = None
+        try:
+            self.samples = SampleStore(self.store.root / "samples.sqlite3", timeout=1.0)
+        except SampleStoreError as exc:  # locked, read-only, newer: left alone, teaching off
+            log.warning("samples unavailable: %s", exc)
+            self.samples = None
+            self.samples_problem = f"{exc} Saving samples is off until it can be opened."
         self.service = RecognitionService(self)
         self.draw_page = DrawPage(self.service, self.samples)
-        self.samples_page = SamplesPage(self.samples, self.service)
+        self.samples_page = SamplesPage(self.samples, self.service) if self.samples is not None else None
         self.train_page = TrainPage(self.store, self.samples)
         self.train_page.model_activated.connect(self.open_model)
-        self.draw_page.sample_saved.connect(lambda _id: self.samples_page.refresh_from_store())
         self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_page, "Draw")
-        self.tabs.addTab(self.samples_page, "My samples")
+        if self.samples_page is not None:
+            self.draw_page.sample_saved.connect(lambda _id: self.samples_page.refresh_from_store())
+            self.tabs.addTab(self.samples_page, "My samples")
         self.tabs.addTab(self.train_page, "Train")
+        self.tabs.currentChanged.connect(
+            lambda _index: self.draw_page.set_current_tab(self.tabs.currentWidget() is self.draw_page)
+        )
         self.setCentralWidget(self.tabs)
         self.last_error: str | None = None
         self.shown_at: float | None = None
 
         self.service.model_ready.connect(self._on_model_ready)
         self.service.model_failed.connect(self._on_model_failed)
+        self.service.errored.connect(self._on_model_failed)
         self._build_menus()
         self.statusBar().showMessage("Loading model…")
-        if self.samples.recovered_from is not None:
-            self.last_error = (f"Your samples database was damaged and could not be read. It was moved "
-                               f"aside to {self.samples.recovered_from}; DigitPad started a new, empty one.")
+        if self.samples is not None and self.samples.recovered_from is not None:
+            self.last_error = (
+                f"Your samples database was damaged and could not be read. It was moved "
+                f"aside to {self.samples.recovered_from}; DigitPad started a new, empty one."
+            )
+        elif self.samples_problem:
+            self.last_error = self.samples_problem
+        if self.last_error:
             self.draw_page.show_warning(self.last_error)
         self.resize(1100, 720)
         settings = QSettings()
@@ -79,25 +102,29 @@ class MainWindow(QMainWindow):
         self.service.load(self.store.active_path())
 
     def open_model(self, path: Path | None) -> None:
-        """Switch to a model file (None: the bundled one); an unusable file falls back to the
-        bundled model with a message. The Draw tab keeps the old model until the new one is in."""
+        """Switch to a model file (None: the bundled one) and remember the choice: the model
+        store owns it, the Train tab shows it, the recognition service follows it. An unusable
+        file falls back to the bundled model with a message."""
+        if path != self.store.active_path():
+            try:
+                self.store.set_active(Path(path) if path else None)
+            except OSError as exc:
+                self.draw_page.show_warning(f"The model choice could not be saved: {exc}")
+        self.train_page.refresh_models()
         name = Path(path).name if path else "the bundled model"
         self.statusBar().showMessage(f"Loading {name}…")
         self.service.load(Path(path) if path else None)
 
     def _choose_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Model", str(self.store.models_dir),
-                                              "Keras models (*.keras)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open Model", str(self.store.models_dir), "Keras models (*.keras)")
         if path:
             self.open_model(Path(path))
 
     def _on_model_ready(self, loaded) -> None:
         if loaded.fallback_reason:
             self.last_error = loaded.fallback_reason
-            self.draw_page.show_warning(
-                f"{loaded.fallback_reason}. Using the bundled model instead."
-            )
-        elif self.samples.recovered_from is None:
+            self.draw_page.show_warning(f"{loaded.fallback_reason}. Using the bundled model instead.")
+        elif self.samples is not None and self.samples.recovered_from is None:
             self.last_error = None
             self.draw_page.show_warning(None)
         accuracy = loaded.card.get("mnist_test_accuracy")
@@ -110,12 +137,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("No model: recognition is off")
 
     def _about(self) -> None:
+        from ..logs import setup_logging
+
+        log_file = setup_logging()
         QMessageBox.about(
             self,
             "About DigitPad",
             f"<h3>DigitPad {__version__}</h3><p>Draw a digit, see it recognised live.</p>"
             "<p>The bundled model was trained on MNIST by Yann LeCun and Corinna Cortes "
-            "(with Christopher J.C. Burges), licensed CC BY-SA 3.0.</p>",
+            "(with Christopher J.C. Burges), licensed CC BY-SA 3.0, and on UNIPEN pen handwriting "
+            "(The International Unipen Foundation), licensed CC BY 4.0.</p>"
+            f"<p>Log file: {log_file if log_file else 'none (the data folder cannot be written)'}</p>",
         )
 
     def showEvent(self, event):
@@ -126,13 +158,16 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         if self.train_page.service.is_running():
             answer = QMessageBox.question(
-                self, "Training in progress", "Stop training and quit? The model being trained is lost.")
+                self, "Training in progress", "Stop training and quit? The model being trained is lost."
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
         QSettings().setValue("window/geometry", self.saveGeometry())
         self.train_page.shutdown()
         self.service.shutdown()
-        self.samples_page.shutdown()
-        self.samples.close()
+        if self.samples_page is not None:
+            self.samples_page.shutdown()
+        if self.samples is not None:
+            self.samples.close()
         super().closeEvent(event)

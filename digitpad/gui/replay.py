@@ -7,8 +7,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 
-def fit_strokes(strokes, width: float, height: float, fraction: float = 0.7,
-                center: tuple[float, float] = (0.5, 0.5)):
+def fit_strokes(strokes, width: float, height: float, fraction: float = 0.7, center: tuple[float, float] = (0.5, 0.5)):
     """Scale strokes (any units, y down) so the digit is `fraction` of the canvas height
     (narrower if it would not fit across) with its box centred at `center` (fractions)."""
     xs = [p[0] for s in strokes for p in s]
@@ -24,8 +23,7 @@ def fit_strokes(strokes, width: float, height: float, fraction: float = 0.7,
 
 def _send(widget, kind, pos: QPointF, buttons) -> None:
     button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
-    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, event)
 
 

@@ -1,13 +1,28 @@
-"""The Samples tab: the user's own drawings as thumbnails; filter, relabel, delete, export,
-import, and see which ones the active model gets wrong."""
+"""The My samples tab: the user's own drawings as thumbnails; filter, relabel, delete, export,
+import, and see which ones the active model gets wrong.
+
+Qt's model/view: `SampleListModel` holds one light row per sample (no image) and draws
+thumbnails on demand, a `SampleFilter` proxy filters; an edit updates rows in place, so the
+selection survives, and 150,000 samples open as fast as 10. Imports and exports run on a
+background thread; the model's opinion of every sample comes from the recognition worker."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,44 +32,141 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..samples import SampleFileError, SampleStore
+from ..recognizer import NOT_A_DIGIT
+from ..samples import SampleStore
+from .workers import BackgroundTask
 
 THUMB = 56
+THUMB_CACHE = 2000  # thumbnails kept in memory; the rest are drawn again when scrolled to
+ID_ROLE = Qt.ItemDataRole.UserRole
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
+WRONG_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def thumbnail(image: np.ndarray) -> QIcon:
-    """White ink on black, as the model sees it, at 2x."""
-    img = np.ascontiguousarray(image.astype(np.uint8))
+def label_name(label: int) -> str:
+    return "not a digit" if label == NOT_A_DIGIT else str(label)
+
+
+def grayscale_pixmap(image: np.ndarray, side: int) -> QPixmap:
+    """A (28, 28) uint8 image (255 = ink), white on black as the model sees it, at `side` px."""
+    img = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
     qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QIcon(QPixmap.fromImage(qimage).scaled(THUMB, THUMB))
+    return QPixmap.fromImage(qimage).scaled(side, side)
+
+
+class SampleListModel(QAbstractListModel):
+    """One row per sample: (id, label, created, guess), and the active model's answer."""
+
+    def __init__(self, store: SampleStore, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rows: list[tuple[int, int, str, int | None]] = []
+        self.predictions: dict[int, int] = {}
+        self._row_of: dict[int, int] = {}
+        self._icons: OrderedDict[int, QIcon] = OrderedDict()
+
+    def reload(self) -> None:
+        """Read the rows again (after an edit); thumbnails of unchanged samples are kept."""
+        self.beginResetModel()
+        self.rows = self.store.rows()
+        self._row_of = {row[0]: i for i, row in enumerate(self.rows)}
+        self.endResetModel()
+
+    def set_predictions(self, predictions: dict[int, int]) -> None:
+        self.predictions = predictions
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0),
+                self.index(len(self.rows) - 1),
+                [Qt.ItemDataRole.DisplayRole, WRONG_ROLE, Qt.ItemDataRole.ForegroundRole],
+            )
+
+    def is_wrong(self, row: int) -> bool:
+        sample_id, label = self.rows[row][0], self.rows[row][1]
+        predicted = self.predictions.get(sample_id)
+        return predicted is not None and predicted != label
+
+    def row_of(self, sample_id: int) -> int | None:
+        return self._row_of.get(sample_id)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        sample_id, label, created, guess = self.rows[index.row()]
+        if role == ID_ROLE:
+            return sample_id
+        if role == LABEL_ROLE:
+            return label
+        if role == WRONG_ROLE:
+            return self.is_wrong(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            wrong = self.is_wrong(index.row())
+            return label_name(label) + (f"  (model: {label_name(self.predictions[sample_id])})" if wrong else "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(sample_id)
+        if role == Qt.ItemDataRole.ForegroundRole and self.is_wrong(index.row()):
+            return QBrush(QColor("#b02a37"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            said = f"; the model it was drawn for said {label_name(guess)}" if guess is not None else ""
+            return f"Sample #{sample_id}: {label_name(label)}, saved {created}{said}"
+        return None
+
+    def _icon(self, sample_id: int) -> QIcon:
+        icon = self._icons.get(sample_id)
+        if icon is None:
+            image = self.store.image(sample_id)
+            icon = QIcon(grayscale_pixmap(image, THUMB)) if image is not None else QIcon()
+            self._icons[sample_id] = icon
+            if len(self._icons) > THUMB_CACHE:
+                self._icons.popitem(last=False)
+        return icon
+
+
+class SampleFilter(QSortFilterProxyModel):
+    """Only one label, and/or only the samples the active model gets wrong."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.label: int | None = None
+        self.only_wrong = False
+
+    def set_filter(self, label: int | None, only_wrong: bool) -> None:
+        self.label, self.only_wrong = label, only_wrong
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt's name)
+        model = self.sourceModel()
+        if self.label is not None and model.rows[row][1] != self.label:
+            return False
+        return not self.only_wrong or model.is_wrong(row)
 
 
 class SamplesPage(QWidget):
-    changed = Signal()  # samples were added, removed or relabelled here
-
     def __init__(self, store: SampleStore, service, parent=None):
         super().__init__(parent)
         self.store = store
         self.service = service  # RecognitionService: tells which samples the model gets wrong
-        self.predictions: dict[int, int] = {}  # sample id -> the active model's digit
         self._undo: list = []
         self._token = 0
         self._closed = False
+        self._task: BackgroundTask | None = None
 
         self.filter = QComboBox()
-        self.filter.addItem("All digits", None)
+        self.filter.addItem(self.tr("All samples"), None)
         for d in range(10):
-            self.filter.addItem(f"Only {d}s", d)
-        self.filter.currentIndexChanged.connect(self.refresh)
-        self.only_wrong = QCheckBox("Only the ones the model gets wrong")
-        self.only_wrong.toggled.connect(self.refresh)
+            self.filter.addItem(self.tr("Only {0}s").format(d), d)
+        self.filter.addItem(self.tr("Only “not a digit”"), NOT_A_DIGIT)
+        self.only_wrong = QCheckBox(self.tr("Only the ones the model gets wrong"))
+        self.filter.currentIndexChanged.connect(self._apply_filter)
+        self.only_wrong.toggled.connect(self._apply_filter)
         self.counts_label = QLabel()
         self.counts_label.setWordWrap(True)
         top = QHBoxLayout()
@@ -62,25 +174,42 @@ class SamplesPage(QWidget):
         top.addWidget(self.only_wrong)
         top.addStretch(1)
 
-        self.grid = QListWidget()
+        self.model = SampleListModel(store, self)
+        self.proxy = SampleFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.grid = QListView()
+        self.grid.setModel(self.proxy)
         self.grid.setViewMode(QListView.ViewMode.IconMode)
         self.grid.setIconSize(QSize(THUMB, THUMB))
         self.grid.setGridSize(QSize(THUMB + 24, THUMB + 30))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
+        self.grid.setUniformItemSizes(True)  # layout without asking every row for its size
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.grid.itemSelectionChanged.connect(self._update_buttons)
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
-        self.relabel_button = QPushButton("Relabel…")
+        self.relabel_button = QPushButton(self.tr("Relabel…"))
         self.relabel_button.clicked.connect(lambda: self.relabel_selected())
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setShortcut("Del")
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button.setToolTip(self.tr("Delete the selected samples (Delete on this tab)"))
         self.delete_button.clicked.connect(lambda: self.delete_selected())
-        self.undo_button = QPushButton("Undo delete")
+        delete_action = QAction(self)
+        delete_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete_action.triggered.connect(lambda: self.delete_selected())
+        self.addAction(delete_action)
+        self.undo_button = QPushButton(self.tr("Undo delete"))
+        self.undo_button.setToolTip(self.tr("Bring back the samples deleted last (Ctrl+Z on this tab)"))
         self.undo_button.clicked.connect(lambda: self.undo_delete())
-        self.export_button = QPushButton("Export…")
+        undo_action = QAction(self)
+        undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo_action.triggered.connect(lambda: self.undo_delete())
+        self.addAction(undo_action)
+        self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(lambda: self.export_to())
-        self.import_button = QPushButton("Import…")
+        self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.clicked.connect(lambda: self.import_from())
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -100,77 +229,89 @@ class SamplesPage(QWidget):
 
         service.classified.connect(self._on_classified)
         service.model_ready.connect(self._on_model_ready)
-        self.refresh()
+        self.reload()
 
     # -- showing -------------------------------------------------------------------------
-    def refresh(self) -> None:
-        counts = self.store.counts()
-        total = sum(counts.values())
-        everything = self.store.all()  # one read: the filter is applied here, not in a second query
-        shown_label = self.filter.currentData()
-        self.samples = [s for s in everything if shown_label is None or s.label == shown_label]
-        self._labels = {s.id: s.label for s in everything}
-        wrong = sum(1 for s_id, digit in self.predictions.items() if self._labels.get(s_id) not in (None, digit))
-        self.counts_label.setText(
-            f"{total} sample{'s' if total != 1 else ''} — " + " · ".join(f"{d}: {n}" for d, n in counts.items())
-            + (f" — the active model gets {wrong} wrong" if self.predictions else ""))
-        self.grid.clear()
-        for sample in self.samples:
-            predicted = self.predictions.get(sample.id)
-            is_wrong = predicted is not None and predicted != sample.label
-            if self.only_wrong.isChecked() and not is_wrong:
-                continue
-            text = f"{sample.label}" + (f"  (model: {predicted})" if is_wrong else "")
-            item = QListWidgetItem(thumbnail(sample.image), text)
-            item.setData(Qt.ItemDataRole.UserRole, sample.id)
-            item.setToolTip(f"Sample #{sample.id}: a {sample.label}, saved {sample.created}"
-                            + (f"; the model it was drawn for said {sample.guess}" if sample.guess is not None else ""))
-            if is_wrong:
-                item.setForeground(Qt.GlobalColor.red)
-            self.grid.addItem(item)
+    @property
+    def predictions(self) -> dict[int, int]:
+        return self.model.predictions
+
+    def reload(self) -> None:
+        """Read the store again; the selection is kept (by sample id)."""
+        selected = self.selected_ids()
+        self.model.reload()
+        self.select_ids(selected)
+        self._update_counts()
         self._update_buttons()
 
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(self.filter.currentData(), self.only_wrong.isChecked())
+        self._update_buttons()
+
+    def _update_counts(self) -> None:
+        counts = {}
+        for _id, label, _created, _guess in self.model.rows:
+            counts[label] = counts.get(label, 0) + 1
+        total = len(self.model.rows)
+        parts = [f"{label_name(d)}: {counts.get(d, 0)}" for d in range(10)]
+        if counts.get(NOT_A_DIGIT):
+            parts.append(f"not a digit: {counts[NOT_A_DIGIT]}")
+        wrong = sum(1 for row in range(total) if self.model.is_wrong(row))
+        self.counts_label.setText(
+            self.tr("{0} sample(s)").format(total)
+            + " — "
+            + " · ".join(parts)
+            + (self.tr(" — the active model gets {0} wrong").format(wrong) if self.model.predictions else "")
+        )
+
     def visible_ids(self) -> list[int]:
-        return [self.grid.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.grid.count())]
+        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+
+    def visible_texts(self) -> list[str]:
+        return [self.proxy.index(r, 0).data() for r in range(self.proxy.rowCount())]
 
     def selected_ids(self) -> list[int]:
-        return [item.data(Qt.ItemDataRole.UserRole) for item in self.grid.selectedItems()]
+        return sorted(index.data(ID_ROLE) for index in self.grid.selectionModel().selectedIndexes())
 
     def select_ids(self, ids) -> None:
-        wanted = set(ids)
-        for i in range(self.grid.count()):
-            item = self.grid.item(i)
-            item.setSelected(item.data(Qt.ItemDataRole.UserRole) in wanted)
+        selection = QItemSelection()
+        for sample_id in ids:
+            row = self.model.row_of(sample_id)
+            if row is not None:
+                index = self.proxy.mapFromSource(self.model.index(row))
+                if index.isValid():
+                    selection.select(index, index)
+        self.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _update_buttons(self) -> None:
-        selected = bool(self.grid.selectedItems())
-        self.relabel_button.setEnabled(selected)
-        self.delete_button.setEnabled(selected)
-        self.undo_button.setEnabled(bool(self._undo))
-        self.export_button.setEnabled(self.store.count() > 0)
+        selected = self.grid.selectionModel().hasSelection()
+        busy = self._task is not None and not self._task.finished
+        self.relabel_button.setEnabled(selected and not busy)
+        self.delete_button.setEnabled(selected and not busy)
+        self.undo_button.setEnabled(bool(self._undo) and not busy)
+        self.export_button.setEnabled(bool(self.model.rows) and not busy)
+        self.import_button.setEnabled(not busy)
 
     def check_with_model(self) -> None:
-        """Ask the active model for its digit on every sample (answer: _on_classified)."""
-        if not self.service.ready:
-            return
-        samples = self.store.all()
-        self._pending_ids = [s.id for s in samples]
-        images = np.stack([s.image_float for s in samples]) if samples else np.zeros((0, 28, 28), np.float32)
-        self._token = self.service.classify(images)
+        """Ask the active model for its answer on every sample (answer: _on_classified)."""
+        if self.service.ready and not self._closed:
+            self._token = self.service.classify(self.store.path)
 
     def _on_model_ready(self, _loaded) -> None:
-        if not self._closed:
-            self.check_with_model()
+        self.check_with_model()
 
     def shutdown(self) -> None:
         """The store is about to close: answers still on their way are ignored."""
-        self._closed = True  # answers already queued are still delivered after a disconnect
+        self._closed = True
+        if self._task is not None:
+            self._task.wait(30)
 
-    def _on_classified(self, token: int, digits) -> None:
-        if token != self._token or self._closed:
+    def _on_classified(self, token: int, answers) -> None:
+        if token != self._token or self._closed or answers is None:
             return
-        self.predictions = {} if digits is None else dict(zip(self._pending_ids, (int(d) for d in digits)))
-        self.refresh()
+        self.model.set_predictions(answers)
+        self.proxy.invalidateFilter()
+        self._update_counts()
 
     # -- editing -------------------------------------------------------------------------
     def relabel_selected(self, label: int | None = None) -> None:
@@ -178,12 +319,15 @@ class SamplesPage(QWidget):
         if not ids:
             return
         if label is None:
-            label, ok = QInputDialog.getInt(self, "Relabel", f"These {len(ids)} samples show the digit:",
-                                            0, 0, 9)
+            choices = [str(d) for d in range(10)] + [self.tr("not a digit")]
+            choice, ok = QInputDialog.getItem(
+                self, self.tr("Relabel"), self.tr("These {0} samples show:").format(len(ids)), choices, 0, False
+            )
             if not ok:
                 return
+            label = choices.index(choice)
         self.store.relabel(ids, label)
-        self._say(f"Relabelled {len(ids)} sample{'s' if len(ids) != 1 else ''} as {label}.")
+        self._say(self.tr("Relabelled {0} sample(s) as {1}.").format(len(ids), label_name(label)))
         self._changed()
 
     def delete_selected(self) -> None:
@@ -191,56 +335,91 @@ class SamplesPage(QWidget):
         if not ids:
             return
         self._undo.append(self.store.delete(ids))
-        self._say(f"Deleted {len(ids)} sample{'s' if len(ids) != 1 else ''}. “Undo delete” brings them back.")
+        self._say(self.tr("Deleted {0} sample(s). “Undo delete” (Ctrl+Z) brings them back.").format(len(ids)))
         self._changed()
 
     def undo_delete(self) -> None:
-        if self._undo:
-            restored = self._undo.pop()
-            self.store.restore(restored)
-            self._say(f"Brought back {len(restored)} sample{'s' if len(restored) != 1 else ''}.")
-            self._changed()
+        if not self._undo:
+            return
+        wanted = self._undo.pop()
+        restored = self.store.restore(wanted)
+        text = self.tr("Brought back {0} sample(s).").format(restored)
+        if restored < len(wanted):  # the same drawing was saved again meanwhile
+            text += self.tr(" {0} were already there again.").format(len(wanted) - restored)
+        self._say(text)
+        self._changed()
+        self.select_ids([s.id for s in wanted])
 
     def _changed(self) -> None:
-        self.refresh()
+        self.reload()
         self.check_with_model()
-        self.changed.emit()
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b02a37;" if error else "")
         self.message.setText(text)
 
-    # -- files ---------------------------------------------------------------------------
-    def export_to(self, path: str | Path | None = None) -> int | None:
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export samples", "my-digits.digitpad-samples.json",
-                                                  "DigitPad samples (*.json)")
-            if not path:
-                return None
-        try:
-            count = self.store.export(Path(path))
-        except OSError as exc:
-            self._say(f"Could not export: {exc}", error=True)
-            return None
-        self._say(f"Exported {count} samples to {path}.")
-        return count
+    # -- files (on a background thread: a big file never freezes the window) --------------
+    def _run_task(self, work, done, failure: str) -> BackgroundTask:
+        """Run `work` on a thread; `done(result)` or the message `failure: reason` follows.
+        The thread starts from the event loop, so a caller can connect to the task first."""
+        self._task = task = BackgroundTask(work, self)
+        task.done.connect(done)
+        task.failed.connect(lambda exc: self._say(f"{failure}: {exc}", error=True))
+        task.done.connect(lambda _r: self._update_buttons())
+        task.failed.connect(lambda _e: self._update_buttons())
+        self._say(self.tr("Working…"))
+        QTimer.singleShot(0, task.start)
+        self._update_buttons()
+        return task
 
-    def import_from(self, path: str | Path | None = None) -> tuple[int, int] | None:
+    def export_to(self, path: str | Path | None = None) -> BackgroundTask | None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import samples", "", "DigitPad samples (*.json)")
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export samples"), "my-digits.digitpad-samples.json", self.tr("DigitPad samples (*.json)")
+            )
             if not path:
                 return None
-        try:
-            added, known = self.store.import_file(Path(path))
-        except SampleFileError as exc:
-            self._say(f"Nothing was imported: {exc}", error=True)
-            return None
-        self._say(f"Imported {added} new samples from {Path(path).name}"
-                  + (f"; {known} were already here." if known else "."))
-        self._changed()
-        return added, known
+        store_path = self.store.path
+
+        def work():
+            store = SampleStore(store_path)  # a connection of this thread's own
+            try:
+                return store.export(Path(path))
+            finally:
+                store.close()
+
+        return self._run_task(
+            work,
+            lambda count: self._say(self.tr("Exported {0} samples to {1}.").format(count, path)),
+            self.tr("Could not export"),
+        )
+
+    def import_from(self, path: str | Path | None = None) -> BackgroundTask | None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import samples"), "", self.tr("DigitPad samples (*.json)")
+            )
+            if not path:
+                return None
+        store_path = self.store.path
+
+        def work():
+            store = SampleStore(store_path)
+            try:
+                return store.import_file(Path(path))
+            finally:
+                store.close()
+
+        def done(result):
+            added, known = result
+            self._say(
+                self.tr("Imported {0} new samples from {1}").format(added, Path(path).name)
+                + (self.tr("; {0} were already here.").format(known) if known else ".")
+            )
+            self._changed()
+
+        return self._run_task(work, done, self.tr("Nothing was imported"))
 
     def refresh_from_store(self) -> None:
         """Another part of the app added samples."""
-        self.refresh()
-        self.check_with_model()
+        self._changed()

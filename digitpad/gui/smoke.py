@@ -46,7 +46,7 @@ def run_gui_test(out=None, timeout_s: float = 120) -> int:
         for stroke in fit_strokes(sample["strokes"], canvas.width(), canvas.height()):
             draw_stroke(canvas, stroke)
         latest = window.service.latest_request
-        ok = wait(lambda: page.shown_request == latest)
+        ok = wait(lambda latest=latest: page.shown_request == latest)
         shown = page.digit_label.text() if ok else "(nothing)"
         good = shown == str(sample["label"])
         failures += not good

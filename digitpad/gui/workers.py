@@ -7,14 +7,16 @@ only touched on the GUI thread; the worker only touches the core."""
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+log = logging.getLogger(__name__)
 _STOP = object()
+CLASSIFY_CHUNK = 512  # images per model call when checking many samples: bounded memory
 
 
 class RecognitionService(QObject):
@@ -22,8 +24,9 @@ class RecognitionService(QObject):
 
     model_ready = Signal(object)  # digitpad.recognizer.LoadedModel
     model_failed = Signal(str)
+    errored = Signal(str)  # a job failed on the worker; the worker goes on with the next one
     prediction_ready = Signal(int, object)  # request id, Prediction or None (empty drawing)
-    classified = Signal(int, object)  # token, (N,) predicted digits for classify()
+    classified = Signal(int, object)  # token, {sample id: predicted class (10: not a digit)}
     _loaded = Signal(object)
     _predicted = Signal(int, object)
 
@@ -35,7 +38,6 @@ class RecognitionService(QObject):
         self._recognizer = None  # touched by the worker thread only
         self.ready = False
         self.loaded = None
-        self.ready_at: float | None = None
         self._loaded.connect(self._on_loaded)
         self._predicted.connect(self._on_prediction)
         self._thread = threading.Thread(target=self._run, name="digitpad-recognition", daemon=True)
@@ -60,10 +62,11 @@ class RecognitionService(QObject):
         self._jobs.put(("predict", self._latest, strokes))
         return self._latest
 
-    def classify(self, images) -> int:
-        """Predict digits for (N, 28, 28) images in [0, 1]; the answer comes as `classified`."""
+    def classify(self, samples_path) -> int:
+        """The active model's answer for every sample in the database at `samples_path`, read
+        and predicted in chunks on the worker; the answer comes as `classified` ({id: class})."""
         self._latest_batch += 1
-        self._jobs.put(("classify", self._latest_batch, images))
+        self._jobs.put(("classify", self._latest_batch, samples_path))
         return self._latest_batch
 
     def shutdown(self) -> None:
@@ -77,7 +80,6 @@ class RecognitionService(QObject):
             return
         self.ready = True
         self.loaded = result
-        self.ready_at = time.time()
         self.model_ready.emit(result)
 
     def _on_prediction(self, request_id: int, prediction) -> None:
@@ -90,31 +92,100 @@ class RecognitionService(QObject):
             job = self._jobs.get()
             if job is _STOP:
                 return
-            if job[0] == "load":
-                self._load(job[1])
-            elif job[0] == "classify":
-                if self._recognizer is not None:
-                    probs = self._recognizer.predict_batch(job[2]) if len(job[2]) else None
-                    self.classified.emit(job[1], None if probs is None else probs.argmax(axis=1))
-            elif job[1] == self._latest and self._recognizer is not None:
-                self._predicted.emit(job[1], self._recognizer.predict_strokes(job[2]))
+            try:
+                self._do(job)
+            except Exception as exc:  # one bad job must not end recognition
+                log.exception("recognition job %s failed", job[0])
+                self.errored.emit(f"Recognition failed: {type(exc).__name__}: {exc}")
+
+    def _do(self, job) -> None:
+        kind = job[0]
+        if kind == "load":
+            self._load(job[1])
+        elif self._recognizer is None:
+            return
+        elif kind == "classify":
+            if job[1] != self._latest_batch:
+                return  # a newer request replaced this one
+            self.classified.emit(job[1], self._classify(job[1], job[2]))
+        elif job[1] == self._latest:  # predict: only the newest drawing
+            self._predicted.emit(job[1], self._recognizer.predict_strokes(job[2]))
+
+    def _classify(self, token, samples_path):
+        from ..recognizer import NOT_A_DIGIT
+        from ..samples import iter_images
+
+        answers = {}
+        for ids, images in iter_images(samples_path, CLASSIFY_CHUNK):
+            if token != self._latest_batch:
+                return None  # abandoned halfway: a newer request is queued
+            probs = self._recognizer.predict_batch(images)
+            for sample_id, row in zip(ids, probs, strict=True):
+                digit, _confidence = self._recognizer.decide(row)
+                answers[sample_id] = NOT_A_DIGIT if digit is None else digit
+        return answers
 
     def _load(self, path) -> None:
-        try:
-            from ..recognizer import Recognizer, load_with_fallback
+        from ..recognizer import Recognizer, load_with_fallback
 
+        try:
             loaded = load_with_fallback(Path(path) if path else None)
             self._recognizer = Recognizer(loaded)
-        except Exception as exc:  # even the bundled model failed: say so, keep running
-            self._loaded.emit(f"No model could be loaded: {exc}")
+        except Exception as exc:
+            log.exception("loading model %s failed", path)
+            if self._recognizer is not None:
+                self._loaded.emit(
+                    f"{Path(path).name if path else 'The bundled model'} could not be used "
+                    f"({exc}); still using {self._recognizer.loaded.name}."
+                )
+            else:
+                self._loaded.emit(f"No model could be loaded: {exc}")
             return
+        if loaded.fallback_reason:
+            log.warning("model fallback: %s", loaded.fallback_reason)
         self._loaded.emit(loaded)
+
+
+class BackgroundTask(QObject):
+    """Run one function on a Python thread (file work that may take seconds: importing a big
+    samples file, saving a model); the result or the error comes back on the GUI thread."""
+
+    done = Signal(object)
+    failed = Signal(object)  # the exception
+
+    def __init__(self, work, parent=None):
+        super().__init__(parent)
+        self._work = work
+        self.finished = False  # set on the GUI thread when done or failed has been delivered
+        self.done.connect(self._mark_finished)
+        self.failed.connect(self._mark_finished)
+        self._thread = threading.Thread(target=self._run, name="digitpad-task", daemon=True)
+
+    def start(self) -> BackgroundTask:
+        self._thread.start()
+        return self
+
+    def _mark_finished(self, _result) -> None:
+        self.finished = True
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as exc:
+            log.warning("background task failed: %s", exc, exc_info=not isinstance(exc, (OSError, ValueError)))
+            self.failed.emit(exc)
+            return
+        self.done.emit(result)
 
 
 class TrainingService(QObject):
     """Runs one training at a time on a worker thread; progress arrives as signals."""
 
-    progress = Signal(dict)  # LiveProgress events
+    progress = Signal(object)  # digitpad.callbacks events: BatchProgress, EpochEnd, Evaluating
     finished = Signal(object)  # TrainResult
     failed = Signal(str)
 
@@ -152,41 +223,61 @@ class TrainingService(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _live_progress(self):
-        from ..training import LiveProgress
+    def _live_callbacks(self, has_validation: bool) -> list:
+        from ..callbacks import LiveProgress
 
-        self._live = LiveProgress(self.progress.emit)
+        self._live = LiveProgress(self.progress.emit, has_validation=has_validation)
         if self._stop_requested:  # Stop pressed while TensorFlow was still loading
             self._live.stop()
-        return self._live
+        return self._live.callbacks
 
     def _run(self, config, mnist, model) -> None:
         from ..training import train
 
-        self._guarded(lambda: train(config, callbacks=[self._live_progress().callback], mnist=mnist,
-                                    model=model))
+        # train() loads MNIST and the pen data itself: here, off the GUI thread.
+        callbacks = self._live_callbacks(has_validation=config.validation_split > 0)
+        self._guarded(lambda: train(config, callbacks=callbacks, mnist=mnist, model=model))
 
     def _run_fine_tune(self, base_path, samples, heldout, mnist, overrides) -> None:
+        from ..finetune import FINE_TUNE_DEFAULTS, fine_tune
         from ..recognizer import load_with_fallback
-        from ..training import fine_tune
 
         def work():
             base = load_with_fallback(base_path)
-            return fine_tune(base.model, samples[0], samples[1], heldout[0], heldout[1], mnist=mnist,
-                             arch=base.card.get("architecture", "cnn"),
-                             callbacks=[self._live_progress().callback], **overrides)
+            if base.fallback_reason:  # never tune another model than the one the user chose
+                raise ValueError(
+                    f"The active model cannot be fine-tuned: {base.fallback_reason}. "
+                    "Choose another model on the Train tab first."
+                )
+            return fine_tune(
+                base.model,
+                samples[0],
+                samples[1],
+                heldout[0],
+                heldout[1],
+                mnist=mnist,
+                arch=base.card.get("architecture", "cnn"),
+                base_card=base.card,
+                callbacks=self._live_callbacks(
+                    has_validation=overrides.get("validation_split", FINE_TUNE_DEFAULTS["validation_split"]) > 0
+                ),
+                **overrides,
+            )
 
         self._guarded(work)
 
     def _guarded(self, work) -> None:
         from ..data import DataError
+        from ..pendata import PenDataError
 
         try:
             result = work()
-        except (DataError, ValueError, MemoryError, OSError) as exc:
+        except (DataError, PenDataError, ValueError, MemoryError, OSError) as exc:
+            log.warning("training refused or failed: %s", exc)
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # a Keras/TensorFlow failure: report it, keep the app alive
+            log.exception("training failed")
             self.failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
             return
         self.finished.emit(result)

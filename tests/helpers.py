@@ -1,0 +1,61 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.gui.replay import draw_stroke, fit_strokes
+
+
+def run_cli(*args, env=None, timeout=120):
+    # From a neutral folder: `-m` puts the working directory first on sys.path, and the
+    # checkout's digitpad/ is not the installed package (it lacks the bundled files).
+    return subprocess.run(
+        [sys.executable, "-m", "digitpad", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=tempfile.gettempdir(),
+    )
+
+
+def wait_ready(qtbot, win):
+    qtbot.waitUntil(lambda: win.service.ready, timeout=30000)
+
+
+def draw_digit(qtbot, win, strokes, fraction=0.7, center=(0.5, 0.5)):
+    page = win.draw_page
+    canvas = page.canvas
+    placed = fit_strokes(strokes, canvas.width(), canvas.height(), fraction, center)
+    for stroke in placed:
+        draw_stroke(canvas, stroke)
+    wait_shown(qtbot, win)
+
+
+def wait_shown(qtbot, win):
+    """Until the answer for the drawing as it is now is on screen."""
+    latest = win.service.latest_request
+    qtbot.waitUntil(lambda: win.draw_page.shown_request == latest, timeout=10000)
+
+
+def render_strokes_png(strokes, path: Path, size=300, pen=14, dark_on_light=True, margin=40):
+    """A picture of a digit as a person might scan or export it."""
+    from PIL import Image, ImageDraw
+
+    pts = np.array([p for s in strokes for p in s], float)
+    lo, hi = pts.min(0), pts.max(0)
+    scale = (size - 2 * margin) / (hi - lo).max()
+    paper, ink = (255, 0) if dark_on_light else (0, 255)
+    img = Image.new("L", (size, size), paper)
+    draw = ImageDraw.Draw(img)
+    for s in strokes:
+        xy = [tuple((np.array(p) - lo) * scale + margin) for p in s]
+        draw.line(xy, fill=ink, width=pen, joint="curve")
+        for x, y in (xy[0], xy[-1]):
+            draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=ink)
+    img.save(path)
+    return path

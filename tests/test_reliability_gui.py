@@ -1,0 +1,154 @@
+"""The reliability pass (issue 8) through the real window: shortcuts that acted on hidden tabs,
+the worker that died silently, the active model's one owner, a locked samples database."""
+
+import sqlite3
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from digitpad.gui.main_window import MainWindow
+from digitpad.store import ModelStore
+
+from helpers import draw_digit, wait_ready
+
+
+@pytest.fixture
+def window(qtbot, main_window):
+    wait_ready(qtbot, main_window)
+    return main_window
+
+
+def add_sample(window, label, shift):
+    image = np.zeros((28, 28), np.uint8)
+    image[shift, shift] = 255
+    return window.samples.add(label, image, [[(shift, 0), (shift, 9)]])
+
+
+def test_delete_and_undo_keys_on_my_samples_leave_the_drawing_alone(qtbot, window, selftest_digits):
+    draw_digit(qtbot, window, selftest_digits[4])
+    strokes = window.draw_page.canvas.strokes()
+    sample_id = add_sample(window, 4, 3)
+    view = window.samples_page
+    view.refresh_from_store()
+    window.tabs.setCurrentWidget(view)
+    view.select_ids([sample_id])
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, Qt.Key.Key_Delete)
+    assert window.samples.count() == 0  # Delete deleted the selected sample...
+    assert window.draw_page.canvas.strokes() == strokes  # ...and did not clear the hidden canvas
+    qtbot.keyClick(view.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.samples.count() == 1 and window.draw_page.canvas.strokes() == strokes
+
+    window.tabs.setCurrentWidget(window.train_page)
+    qtbot.keyClick(window.train_page, Qt.Key.Key_Escape)
+    assert window.draw_page.canvas.strokes() == strokes  # Esc on Train clears nothing
+    window.tabs.setCurrentWidget(window.draw_page)
+    assert window.draw_page.clear_action.isEnabled()
+
+
+def test_undo_delete_after_the_newest_was_deleted_and_another_saved(qtbot, window):
+    view = window.samples_page
+    add_sample(window, 1, 1)
+    newest = add_sample(window, 2, 2)
+    view.refresh_from_store()
+    view.select_ids([newest])
+    view.delete_selected()
+    add_sample(window, 3, 3)  # SQLite would have reused the deleted top id
+    view.refresh_from_store()
+    view.undo_delete()
+    assert "Brought back 1 sample(s)." in view.message.text()
+    assert newest in [s.id for s in window.samples.all()] and window.samples.count() == 3
+
+
+def test_a_failing_job_is_reported_and_recognition_goes_on(qtbot, window, tmp_path, selftest_digits):
+    not_a_db = tmp_path / "nothing.sqlite3"
+    not_a_db.write_bytes(b"garbage" * 100)
+    with qtbot.waitSignal(window.service.errored, timeout=10000) as error:
+        window.service.classify(not_a_db)
+    assert "Recognition failed" in error.args[0]
+    assert "Recognition failed" in window.draw_page.warning.text()
+    draw_digit(qtbot, window, selftest_digits[2])  # the worker is still alive
+    assert window.draw_page.digit_label.text() == "2"
+
+
+def test_open_model_file_is_remembered_and_shown_on_the_train_tab(qtbot, window, tmp_path, bundled_model):
+    from digitpad.model_io import save_model
+
+    path = tmp_path / "elsewhere.keras"
+    save_model(bundled_model, path, {"name": "From elsewhere"})
+    with qtbot.waitSignal(window.service.model_ready, timeout=30000):
+        window.open_model(path)
+    assert window.store.active_path() == path and window.train_page.active_path == path
+    assert ModelStore().active_path() == path  # saved: a restart opens it again
+    assert window.service.loaded.path == path
+
+
+def test_fine_tuning_a_broken_active_model_says_so(qtbot, window, tmp_path):
+    broken = window.store.models_dir / "broken.keras"
+    broken.write_bytes(b"truncated")
+    window.store.set_active(broken)
+    add_sample(window, 1, 1)
+    add_sample(window, 1, 2)
+    page = window.train_page
+    with qtbot.waitSignal(page.service.failed, timeout=30000) as failed:
+        assert page.start_fine_tune(epochs=1)
+    assert "cannot be fine-tuned" in failed.args[0] and "broken.keras" in failed.args[0]
+    assert "cannot be fine-tuned" in page.form_message.text()
+    qtbot.waitUntil(lambda: not page.service.is_running(), timeout=10000)
+
+
+def test_a_locked_samples_database_opens_the_window_with_a_message(qtbot, user_data_dir, selftest_digits):
+    user_data_dir.mkdir(parents=True, exist_ok=True)
+    path = user_data_dir / "samples.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        win = MainWindow()
+        qtbot.addWidget(win)
+        win.show()
+        win.start()
+        assert win.samples is None and "locked" in win.draw_page.warning.text()
+        assert win.tabs.count() == 2  # no My samples tab while the database cannot be opened
+        wait_ready(qtbot, win)
+        draw_digit(qtbot, win, selftest_digits[5])
+        assert win.draw_page.digit_label.text() == "5"  # recognition works all the same
+        win.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not list(user_data_dir.glob("*.corrupt-*"))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"format": "digitpad-samples"', "damaged or truncated"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"format": "other"}', "not a DigitPad samples file"),
+    ],
+)
+def test_bad_import_files_through_the_view(qtbot, window, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    view = window.samples_page
+    with qtbot.waitSignal(view.import_from(path).failed, timeout=10000):
+        pass
+    assert "Nothing was imported" in view.message.text() and message in view.message.text()
+    assert window.samples.count() == 0
+
+
+def test_problems_are_logged_to_the_rotating_log_file(tmp_path, selftest_digits):
+    import os
+
+    from helpers import render_strokes_png, run_cli
+
+    image = render_strokes_png(selftest_digits[6], tmp_path / "six.png")
+    junk = tmp_path / "junk.keras"
+    junk.write_bytes(b"not a model")
+    data = tmp_path / "data"
+    result = run_cli("predict", "--model", str(junk), str(image), env=dict(os.environ, DIGITPAD_DATA_DIR=str(data)))
+    assert result.returncode == 0 and "using the bundled model" in result.stderr
+    log = (data / "logs" / "digitpad.log").read_text()
+    assert "model fallback" in log and "junk.keras" in log
