@@ -94,7 +94,9 @@ def cmd_train(args) -> int:
         else:
             from .store import ModelStore
 
-            out = check_save_target(ModelStore().new_model_path(config.arch))
+            store = ModelStore()
+            store.models_dir.mkdir(parents=True, exist_ok=True)  # the default place: make it
+            out = check_save_target(store.new_model_path(config.arch))
     except (TargetError, OSError) as exc:
         _error(str(exc))
         return 2

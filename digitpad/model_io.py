@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -56,8 +57,9 @@ def archive_problem(path: Path) -> str | None:
     """Why a file is not a usable .keras archive, judged from its directory alone (no
     decompression, no TensorFlow); None if it looks fine."""
     try:
-        with open(path, "rb"):
-            pass
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return "is not a regular file"
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except PermissionError:

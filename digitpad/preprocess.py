@@ -29,6 +29,20 @@ def is_blank(strokes: Sequence[Stroke] | None) -> bool:
     return not strokes or not any(len(s) for s in strokes)
 
 
+def finite_strokes(strokes) -> list[np.ndarray]:
+    """The strokes as (n, 2) float arrays without points that are not finite numbers (a broken
+    tablet driver, a damaged file) and without empty strokes."""
+    out = []
+    for stroke in strokes or ():
+        if not len(stroke):
+            continue
+        pts = np.asarray([p[:2] for p in stroke], dtype=np.float64).reshape(-1, 2)
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        if len(pts):
+            out.append(pts)
+    return out
+
+
 def _points(strokes: Sequence[Stroke]) -> np.ndarray:
     return np.array([p[:2] for s in strokes for p in s], dtype=np.float64)
 
@@ -65,7 +79,8 @@ def strokes_to_mnist(strokes: Sequence[Stroke], width: float = STROKE_WIDTH) -> 
     """Pen strokes (lists of (x, y), any units, y down) -> float32 (28, 28) in [0, 1], or None
     when there is no ink. Independent of where and how large the digit was drawn, and of the
     pen's width: strokes are re-drawn at a fixed width after scaling."""
-    if is_blank(strokes):
+    strokes = finite_strokes(strokes)
+    if not strokes:
         return None
     pts = _points(strokes)
     lo, hi = pts.min(axis=0), pts.max(axis=0)

@@ -1,4 +1,6 @@
-"""The user's own handwriting samples, in SQLite. Qt-free.
+"""The user's own handwriting samples, in SQLite. Qt-free. Export files: `sample_files`;
+schema and migrations: `sample_schema` (this module stays a little over 300 lines: the store's
+reads and writes belong together).
 
 Each save is one committed transaction (WAL journal, synchronous=FULL): killing the app at any
 moment loses at most the sample being saved. A database that SQLite cannot read is moved aside
@@ -6,7 +8,6 @@ at start and a new, empty one is made; `SampleStore.recovered_from` then says wh
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import hashlib
 import json
@@ -16,42 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-EXPORT_FORMAT = "digitpad-samples"
-EXPORT_VERSION = 1
-MAX_LABEL = 10  # 0-9, and 10: "not a digit"
-MAX_IMPORT_BYTES = 512 * 1024 * 1024  # an export of 150,000 samples is about 300 MB
-MAX_STROKE_POINTS = 100_000  # per sample
+from .sample_schema import SCHEMA_VERSION, SampleStoreError, _check_schema, _migrate, _unavailable
 
-# Schema versions (PRAGMA user_version): 0/1 = DigitPad 0.1.0 (ids could be reused, labels 0-9);
-# 2 = ids never reused (AUTOINCREMENT), label 10 = "not a digit".
-SCHEMA_VERSION = 2
-_COLUMNS = ("id", "uid", "label", "image", "strokes", "created", "model", "guess")
-_CREATE = """
-CREATE TABLE samples (
-    id      INTEGER PRIMARY KEY AUTOINCREMENT,
-    uid     TEXT NOT NULL UNIQUE,
-    label   INTEGER NOT NULL CHECK (label BETWEEN 0 AND 10),
-    image   BLOB NOT NULL CHECK (length(image) = 784),
-    strokes TEXT NOT NULL,
-    created TEXT NOT NULL,
-    model   TEXT,
-    guess   INTEGER
-);
-CREATE INDEX samples_label ON samples(label);
-"""
+MAX_LABEL = 10  # 0-9, and 10: "not a digit"
+
 _INSERT = (
     "INSERT OR IGNORE INTO samples (uid, label, image, strokes, created, model, guess)"
     " VALUES (:uid, :label, :image, :strokes, :created, :model, :guess)"
 )
-
-
-class SampleStoreError(Exception):
-    """The samples database cannot be used right now, and was left as it is (locked by another
-    program, read-only, made by a newer DigitPad); the message is meant for the user."""
-
-
-class SampleFileError(Exception):
-    """An import file that cannot be used; the message is meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -287,35 +260,15 @@ class SampleStore:
     # -- export and import ---------------------------------------------------------------
     def export(self, path: Path) -> int:
         """Write every sample to one JSON file (atomically); returns how many."""
-        from .model_io import _atomic_write
+        from .sample_files import write_export
 
-        records = [
-            {
-                "uid": s.uid,
-                "label": s.label,
-                "image": base64.b64encode(s.image.tobytes()).decode(),
-                "strokes": s.strokes,
-                "created": s.created,
-                "model": s.model,
-                "guess": s.guess,
-            }
-            for s in self.all()
-        ]
-        payload = json.dumps(records, separators=(",", ":"))
-        document = {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "count": len(records),
-            "sha256": hashlib.sha256(payload.encode()).hexdigest(),
-            "samples": records,
-        }
-        text = json.dumps(document, separators=(",", ":"))
-        _atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return len(records)
+        return write_export(self.all(), Path(path))
 
     def import_file(self, path: Path) -> tuple[int, int]:
         """Merge a file made by `export`; returns (added, already there). All or nothing: a bad
         file raises SampleFileError and changes nothing."""
+        from .sample_files import read_export
+
         records = read_export(Path(path))
         added = 0
         with self._conn:
@@ -344,56 +297,6 @@ def iter_images(path: Path, chunk: int = 512):
         conn.close()
 
 
-def _unavailable(path: Path, exc: Exception) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        why = "it is in use by another program (locked)"
-    elif "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text.lower():
-        why = "it or its folder cannot be written (read-only or no permission)"
-    else:
-        why = text
-    return f"The samples database {path} cannot be opened now: {why}. It was left as it is."
-
-
-def _check_schema(conn: sqlite3.Connection, path: Path) -> tuple[int, bool]:
-    """(schema version, whether the samples table exists), reading only; a newer version or
-    an unknown layout raises SampleStoreError (the file is not touched)."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise SampleStoreError(
-            f"The samples database {path} was made by a newer DigitPad (schema "
-            f"{version}; this one knows up to {SCHEMA_VERSION}). Update DigitPad; "
-            "the database was left as it is."
-        )
-    columns = tuple(row[1] for row in conn.execute("PRAGMA table_info(samples)"))
-    if columns and sorted(columns) != sorted(_COLUMNS):
-        raise SampleStoreError(
-            f"The samples database {path} has an unknown layout (columns {', '.join(columns)}); it was left as it is."
-        )
-    return version, bool(columns)
-
-
-def _migrate(conn: sqlite3.Connection, has_table: bool) -> None:
-    """Bring the schema to SCHEMA_VERSION in one transaction (0/1 -> 2 keeps every sample)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if has_table:  # schema 0/1 -> 2: rebuild with AUTOINCREMENT and label 10
-            conn.execute("ALTER TABLE samples RENAME TO samples_v1")
-            conn.execute("DROP INDEX IF EXISTS samples_label")
-        for statement in _CREATE.strip().split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        if has_table:
-            columns = ", ".join(_COLUMNS)
-            conn.execute(f"INSERT INTO samples ({columns}) SELECT {columns} FROM samples_v1")
-            conn.execute("DROP TABLE samples_v1")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
 def _check_label(value) -> int:
     """A class label: an int 0-9, or 10 for "not a digit" (no bools, floats or strings)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
@@ -401,101 +304,3 @@ def _check_label(value) -> int:
     if not 0 <= int(value) <= MAX_LABEL:
         raise ValueError(f"a label is a whole number from 0 to {MAX_LABEL}, not {value!r}")
     return int(value)
-
-
-def _check_strokes(strokes) -> list:
-    """Strokes as lists of finite (x, y) numbers, bounded in size."""
-    if not isinstance(strokes, list):
-        raise ValueError("strokes are not a list")
-    total = 0
-    for stroke in strokes:
-        if not isinstance(stroke, list):
-            raise ValueError("a stroke is not a list of points")
-        total += len(stroke)
-        if total > MAX_STROKE_POINTS:
-            raise ValueError(f"more than {MAX_STROKE_POINTS} points")
-        for point in stroke:
-            if (
-                not isinstance(point, list)
-                or len(point) < 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point[:2])
-                or not all(np.isfinite(point[:2]))
-            ):
-                raise ValueError("a point is not two finite numbers")
-    return strokes
-
-
-def _read_limited(path: Path) -> str:
-    """The file's text, refusing what is not a regular file or is too large to be an export."""
-    import os
-    import stat
-
-    try:
-        with open(path, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise SampleFileError(f"{path.name} is not a regular file")
-            data = f.read(MAX_IMPORT_BYTES + 1)
-    except FileNotFoundError:
-        raise SampleFileError(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise SampleFileError(f"{path.name} is a folder, not a samples file") from None
-    except OSError as exc:
-        raise SampleFileError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
-    if len(data) > MAX_IMPORT_BYTES:
-        raise SampleFileError(f"{path.name} is larger than {MAX_IMPORT_BYTES >> 20} MB: not a samples file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SampleFileError(f"{path.name} is not a DigitPad samples file (not UTF-8 text)") from None
-
-
-def read_export(path: Path) -> list[dict]:
-    """Parse and check a whole export file before anything is written."""
-    path = Path(path)
-    text = _read_limited(path)
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        raise SampleFileError(f"{path.name} is not a DigitPad samples file (nested too deeply)") from None
-    except ValueError:
-        raise SampleFileError(f"{path.name} is damaged or truncated (not complete JSON)") from None
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise SampleFileError(f"{path.name} is not a DigitPad samples file")
-    if document.get("version") != EXPORT_VERSION:
-        raise SampleFileError(f"{path.name} is from an unknown version ({document.get('version')!r})")
-    samples = document.get("samples")
-    if not isinstance(samples, list) or document.get("count") != len(samples):
-        raise SampleFileError(f"{path.name} is incomplete: it promises {document.get('count')!r} samples")
-    payload = json.dumps(samples, separators=(",", ":"))
-    if hashlib.sha256(payload.encode()).hexdigest() != document.get("sha256"):
-        raise SampleFileError(f"{path.name} is damaged: its checksum does not match")
-    records = []
-    for number, s in enumerate(samples, 1):
-        try:
-            if not isinstance(s, dict):
-                raise ValueError("not an object")
-            label = _check_label(s["label"])
-            guess = None if s.get("guess") is None else _check_label(s["guess"])
-            if not isinstance(s["image"], str):
-                raise ValueError("image is not base64 text")
-            image = base64.b64decode(s["image"], validate=True)
-            if len(image) != 784:
-                raise ValueError("the image is not 28x28")
-            strokes_json = _canonical_strokes(_check_strokes(s["strokes"]))
-            if not isinstance(s["created"], str) or not (s.get("model") is None or isinstance(s["model"], str)):
-                raise ValueError("created or model is not text")
-            records.append(
-                {
-                    "uid": sample_uid(label, image, strokes_json),
-                    "label": label,
-                    "image": image,
-                    "strokes": strokes_json,
-                    "created": s["created"][:64],
-                    "model": None if s.get("model") is None else s["model"][:256],
-                    "guess": guess,
-                }
-            )
-        except (KeyError, TypeError, ValueError, OverflowError) as exc:
-            raise SampleFileError(f"{path.name}: sample {number} is malformed ({exc})") from None
-    return records

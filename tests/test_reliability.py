@@ -12,15 +12,8 @@ import numpy as np
 import pytest
 
 from digitpad.data import DataError, load_mnist
-from digitpad.samples import (
-    EXPORT_FORMAT,
-    EXPORT_VERSION,
-    SCHEMA_VERSION,
-    SampleFileError,
-    SampleStore,
-    SampleStoreError,
-    read_export,
-)
+from digitpad.sample_files import EXPORT_FORMAT, EXPORT_VERSION, SampleFileError, read_export
+from digitpad.samples import SCHEMA_VERSION, SampleStore, SampleStoreError
 
 from helpers import run_cli
 

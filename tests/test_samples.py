@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from digitpad.preprocess import strokes_to_mnist
-from digitpad.samples import SampleFileError, SampleStore
+from digitpad.sample_files import SampleFileError
+from digitpad.samples import SampleStore
 
 
 @pytest.fixture

@@ -77,3 +77,19 @@ class ResultPanel(QGroupBox):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.confusion.setItem(row, CORRECT_COLUMN, item)
         self.setVisible(True)
+
+    def fine_tune_html(self, ft) -> str:
+        """Before and after, for a fine-tuning run (a `finetune.FineTuneResult`); empty otherwise."""
+        if ft is None:
+            return ""
+        mnist = self.tr("<br>MNIST test: {0} before, {1} after ({2} points).").format(
+            f"{ft.mnist_before:.2%}", f"{ft.mnist_after:.2%}", f"{(ft.mnist_after - ft.mnist_before) * 100:+.2f}"
+        )
+        if ft.mine_before is None:
+            return mnist + self.tr(
+                "<br>Trained on all {0} of your samples; save at least two of a digit to have some kept "
+                "aside to measure on."
+            ).format(ft.n_train)
+        return mnist + self.tr(
+            "<br><b>Your held-out samples ({0}): {1} before, {2} after</b> (trained on {3})."
+        ).format(ft.n_heldout, f"{ft.mine_before:.0%}", f"{ft.mine_after:.0%}", ft.n_train)

@@ -246,7 +246,7 @@ class TrainPage(QWidget):
         unit = self.tr("epoch") if epochs == 1 else self.tr("epochs")
         self.progress.setFormat(self.tr("{0} after {1} {2} in {3}").format(how, epochs, unit, duration(result.seconds)))
         self.result = result
-        self.result_panel.show_result(result, self._fine_tune_text())
+        self.result_panel.show_result(result, self.result_panel.fine_tune_html(self.fine_tune_result))
         self.run_finished.emit(result)
 
     def _on_failed(self, message: str) -> None:
@@ -256,22 +256,6 @@ class TrainPage(QWidget):
         self.form_message.setText(message)
 
     # -- the result ----------------------------------------------------------------------
-    def _fine_tune_text(self) -> str:
-        ft = self.fine_tune_result
-        if ft is None:
-            return ""
-        mnist = self.tr("<br>MNIST test: {0} before, {1} after ({2} points).").format(
-            f"{ft.mnist_before:.2%}", f"{ft.mnist_after:.2%}", f"{(ft.mnist_after - ft.mnist_before) * 100:+.2f}"
-        )
-        if ft.mine_before is None:
-            return mnist + self.tr(
-                "<br>Trained on all {0} of your samples; save at least two of a digit to have some kept "
-                "aside to measure on."
-            ).format(ft.n_train)
-        return mnist + self.tr(
-            "<br><b>Your held-out samples ({0}): {1} before, {2} after</b> (trained on {3})."
-        ).format(ft.n_heldout, f"{ft.mine_before:.0%}", f"{ft.mine_after:.0%}", ft.n_train)
-
     def keep_result(self, activate: bool) -> BackgroundTask | None:
         """Save the trained model (atomically, with its card) on a background thread; then,
         with `activate`, make it the active model. The result stays until it is saved."""

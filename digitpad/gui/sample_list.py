@@ -1,0 +1,120 @@
+"""The model behind the My samples grid: one light row per sample (no image), thumbnails drawn
+on demand and cached, the active model's answers; and the filter in front of it."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+
+from ..recognizer import NOT_A_DIGIT
+from ..samples import SampleStore
+
+THUMB = 56
+THUMB_CACHE = 2000  # thumbnails kept in memory; the rest are drawn again when scrolled to
+ID_ROLE = Qt.ItemDataRole.UserRole
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
+WRONG_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def label_name(label: int) -> str:
+    return "not a digit" if label == NOT_A_DIGIT else str(label)
+
+
+def grayscale_pixmap(image: np.ndarray, side: int) -> QPixmap:
+    """A (28, 28) uint8 image (255 = ink), white on black as the model sees it, at `side` px."""
+    img = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
+    qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(qimage).scaled(side, side)
+
+
+class SampleListModel(QAbstractListModel):
+    """One row per sample: (id, label, created, guess), and the active model's answer."""
+
+    def __init__(self, store: SampleStore, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rows: list[tuple[int, int, str, int | None]] = []
+        self.predictions: dict[int, int] = {}
+        self._row_of: dict[int, int] = {}
+        self._icons: OrderedDict[int, QIcon] = OrderedDict()
+
+    def reload(self) -> None:
+        """Read the rows again (after an edit); thumbnails of unchanged samples are kept."""
+        self.beginResetModel()
+        self.rows = self.store.rows()
+        self._row_of = {row[0]: i for i, row in enumerate(self.rows)}
+        self.endResetModel()
+
+    def set_predictions(self, predictions: dict[int, int]) -> None:
+        self.predictions = predictions
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0),
+                self.index(len(self.rows) - 1),
+                [Qt.ItemDataRole.DisplayRole, WRONG_ROLE, Qt.ItemDataRole.ForegroundRole],
+            )
+
+    def is_wrong(self, row: int) -> bool:
+        sample_id, label = self.rows[row][0], self.rows[row][1]
+        predicted = self.predictions.get(sample_id)
+        return predicted is not None and predicted != label
+
+    def row_of(self, sample_id: int) -> int | None:
+        return self._row_of.get(sample_id)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        sample_id, label, created, guess = self.rows[index.row()]
+        if role == ID_ROLE:
+            return sample_id
+        if role == LABEL_ROLE:
+            return label
+        if role == WRONG_ROLE:
+            return self.is_wrong(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            wrong = self.is_wrong(index.row())
+            return label_name(label) + (f"  (model: {label_name(self.predictions[sample_id])})" if wrong else "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(sample_id)
+        if role == Qt.ItemDataRole.ForegroundRole and self.is_wrong(index.row()):
+            return QBrush(QColor("#b02a37"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            said = f"; the model it was drawn for said {label_name(guess)}" if guess is not None else ""
+            return f"Sample #{sample_id}: {label_name(label)}, saved {created}{said}"
+        return None
+
+    def _icon(self, sample_id: int) -> QIcon:
+        icon = self._icons.get(sample_id)
+        if icon is None:
+            image = self.store.image(sample_id)
+            icon = QIcon(grayscale_pixmap(image, THUMB)) if image is not None else QIcon()
+            self._icons[sample_id] = icon
+            if len(self._icons) > THUMB_CACHE:
+                self._icons.popitem(last=False)
+        return icon
+
+
+class SampleFilter(QSortFilterProxyModel):
+    """Only one label, and/or only the samples the active model gets wrong."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.label: int | None = None
+        self.only_wrong = False
+
+    def set_filter(self, label: int | None, only_wrong: bool) -> None:
+        self.label, self.only_wrong = label, only_wrong
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt's name)
+        model = self.sourceModel()
+        if self.label is not None and model.rows[row][1] != self.label:
+            return False
+        return not self.only_wrong or model.is_wrong(row)
