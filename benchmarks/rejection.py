@@ -22,19 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from .report import SHARED_DATA, percentile, write_report  # noqa: E402
-from .strokes import open_window, replay_one  # noqa: E402
-
-
-def dev_rows(path: Path, keep) -> list[dict]:
-    from digitpad.pendata import PenDataError, read_rows
-
-    try:
-        rows = read_rows(path)
-    except PenDataError as exc:
-        raise SystemExit(str(exc)) from None
-    if any(row.get("split") == "dev" for row in rows):
-        rows = [row for row in rows if row.get("split") == "dev"]
-    return [row for row in rows if keep(row["label"]) and any(len(s) for s in row["strokes"])]
+from .strokes import dev_rows, open_window, replay_one  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -50,8 +38,8 @@ def main(argv=None) -> int:
     from digitpad.gui.draw_page import NOT_A_DIGIT_TEXT
     from digitpad.pendata import CLEARLY_NOT_DIGITS
 
-    digits = dev_rows(Path(args.digits), lambda label: isinstance(label, int) or str(label).isdigit())
-    others = dev_rows(Path(args.other), lambda label: label in CLEARLY_NOT_DIGITS)
+    digits = [row for row in dev_rows(Path(args.digits)) if str(row["label"]).isdigit()]
+    others = [row for row in dev_rows(Path(args.other)) if row["label"] in CLEARLY_NOT_DIGITS]
     if args.limit:
         rng = np.random.default_rng(args.seed)
         digits = [digits[i] for i in sorted(rng.permutation(len(digits))[: args.limit])]

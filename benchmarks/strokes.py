@@ -31,9 +31,9 @@ PLACEMENTS = [
 ]
 
 
-def load_samples(path: Path, coarse_points: int | None = None) -> list[dict]:
-    """Digit samples of a pen-stroke file: its `dev` rows if it has any (never train rows)."""
-    from digitpad.pendata import PenDataError, coarse, read_rows
+def dev_rows(path: Path) -> list[dict]:
+    """Rows of a pen-stroke file: its `dev` rows if it has any (train rows are never measured)."""
+    from digitpad.pendata import PenDataError, read_rows
 
     try:
         rows = read_rows(path)
@@ -41,12 +41,20 @@ def load_samples(path: Path, coarse_points: int | None = None) -> list[dict]:
         raise SystemExit(str(exc)) from None
     if any(row.get("split") == "dev" for row in rows):
         rows = [row for row in rows if row.get("split") == "dev"]
-    samples = []
-    for row in rows:
-        strokes = coarse(row["strokes"], coarse_points) if coarse_points else row["strokes"]
-        if strokes:
-            samples.append({"label": int(row["label"]), "strokes": strokes})
-    return samples
+    return [row for row in rows if any(len(s) for s in row["strokes"])]
+
+
+def load_samples(path: Path, coarse_points: int | None = None) -> list[dict]:
+    """The digit samples to replay, as drawn or (with `coarse_points`) as a rough tablet records them."""
+    from digitpad.pendata import coarse
+
+    return [
+        {
+            "label": int(row["label"]),
+            "strokes": coarse(row["strokes"], coarse_points) if coarse_points else row["strokes"],
+        }
+        for row in dev_rows(path)
+    ]
 
 
 def replay_one(window, strokes, fraction, center, app) -> tuple[str, float]:
@@ -73,7 +81,7 @@ def replay_one(window, strokes, fraction, center, app) -> tuple[str, float]:
     deadline = pen_up + 10
     while page.shown_request != final_id and time.perf_counter() < deadline:
         app.processEvents()
-    return page.digit_label.text(), (page.shown_at - pen_up) * 1000
+    return page.digit_label.text(), (window.shown_times.get(final_id, float("nan")) - pen_up) * 1000
 
 
 def replay(window, samples, fraction, center, app) -> dict:
@@ -106,6 +114,8 @@ def open_window():
     app = make_app()
     window = MainWindow()
     window.resize(900, 560)
+    window.shown_times = {}  # request id -> when its answer was on screen (the window's signal)
+    window.draw_page.prediction_shown.connect(lambda rid: window.shown_times.__setitem__(rid, time.perf_counter()))
     window.show()
     window.start()
     while not window.service.ready:

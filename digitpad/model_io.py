@@ -54,8 +54,8 @@ def unique_path(path: Path) -> Path:
 
 
 def archive_problem(path: Path) -> str | None:
-    """Why a file is not a usable .keras archive, judged from its directory alone (no
-    decompression, no TensorFlow); None if it looks fine."""
+    """Why a file is not a usable .keras archive, as a predicate ("is damaged ..."), judged from
+    its directory alone (no decompression, no TensorFlow); None if it looks fine."""
     try:
         with open(path, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
@@ -67,15 +67,15 @@ def archive_problem(path: Path) -> str | None:
     except IsADirectoryError:
         return "is a folder, not a model file"
     except (zipfile.BadZipFile, EOFError):
-        return "damaged or not a Keras model file"
+        return "is damaged or not a Keras model file"
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
     if "config.json" not in {info.filename for info in infos}:
-        return "not a Keras model (no config.json inside)"
+        return "is not a Keras model (no config.json inside)"
     unpacked = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos)
     if unpacked > MAX_MODEL_BYTES or unpacked > MAX_PACK_RATIO * max(packed, 1) + 1_000_000:
-        return f"not a DigitPad model (it would unpack to {unpacked / 1e6:.0f} MB)"
+        return f"is not a DigitPad model (it would unpack to {unpacked / 1e6:.0f} MB)"
     return None
 
 

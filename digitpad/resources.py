@@ -38,3 +38,10 @@ def icon_path(size: int = 256) -> Path:
 
 def selftest_digits_path() -> Path:
     return _path("digitpad.assets", "digits/selftest.json")
+
+
+def selftest_digits() -> list[dict]:
+    """Ten digits drawn as pen strokes by the developers: [{"label", "strokes"}, ...]."""
+    import json
+
+    return json.loads(selftest_digits_path().read_text(encoding="utf-8"))["digits"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 from . import __version__, resources
@@ -39,7 +38,7 @@ def run_self_test(out=None) -> int:
         f"model loaded: {card.get('name', model_path.stem)}, "
         f"MNIST test accuracy on its card {card.get('mnist_test_accuracy', '?')}"
     )
-    digits = json.loads(resources.selftest_digits_path().read_text(encoding="utf-8"))["digits"]
+    digits = resources.selftest_digits()
     for sample in digits:
         prediction = recognizer.predict_strokes(sample["strokes"])
         ok = prediction is not None and prediction.digit == sample["label"]

@@ -1,4 +1,3 @@
-import json
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -51,8 +50,7 @@ def main_window(qtbot):
 @pytest.fixture(scope="session")
 def selftest_digits():
     """Ten digits drawn as pen strokes by the developers (shipped for --self-test)."""
-    data = json.loads(resources.selftest_digits_path().read_text())
-    return {d["label"]: d["strokes"] for d in data["digits"]}
+    return {d["label"]: d["strokes"] for d in resources.selftest_digits()}
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,18 @@ import numpy as np
 from digitpad.gui.replay import draw_stroke, fit_strokes
 
 
+def write_small_mnist(path: Path, mnist, n_train: int, n_test: int) -> Path:
+    """An MNIST-layout .npz holding the first images of each split."""
+    np.savez(
+        path,
+        x_train=mnist.x_train[:n_train],
+        y_train=mnist.y_train[:n_train],
+        x_test=mnist.x_test[:n_test],
+        y_test=mnist.y_test[:n_test],
+    )
+    return path
+
+
 def run_cli(*args, env=None, timeout=120):
     # From a neutral folder: `-m` puts the working directory first on sys.path, and the
     # checkout's digitpad/ is not the installed package (it lacks the bundled files).

@@ -1,8 +1,6 @@
-import numpy as np
-
 from digitpad import __version__
 
-from helpers import render_strokes_png, run_cli
+from helpers import render_strokes_png, run_cli, write_small_mnist
 
 
 def test_version_and_help():
@@ -59,14 +57,7 @@ def test_predict_all_good_exits_zero(tmp_path, selftest_digits):
 
 
 def test_evaluate_on_a_small_file_and_bad_inputs(tmp_path, mnist):
-    small = tmp_path / "small.npz"
-    np.savez(
-        small,
-        x_train=mnist.x_train[:10],
-        y_train=mnist.y_train[:10],
-        x_test=mnist.x_test[:300],
-        y_test=mnist.y_test[:300],
-    )
+    small = write_small_mnist(tmp_path / "small.npz", mnist, 10, 300)
     result = run_cli("evaluate", "--data", str(small))
     assert result.returncode == 0, result.stderr
     accuracy = float(result.stdout.split("MNIST test accuracy: ")[1].split("%")[0])

@@ -22,7 +22,7 @@ def window(qtbot, main_window):
 def add_sample(window, label, shift):
     image = np.zeros((28, 28), np.uint8)
     image[shift, shift] = 255
-    return window.samples.add(label, image, [[(shift, 0), (shift, 9)]])
+    return window.sample_store.add(label, image, [[(shift, 0), (shift, 9)]])
 
 
 def test_delete_and_undo_keys_on_my_samples_leave_the_drawing_alone(qtbot, window, selftest_digits):
@@ -35,10 +35,10 @@ def test_delete_and_undo_keys_on_my_samples_leave_the_drawing_alone(qtbot, windo
     view.select_ids([sample_id])
     view.grid.setFocus()
     qtbot.keyClick(view.grid, Qt.Key.Key_Delete)
-    assert window.samples.count() == 0  # Delete deleted the selected sample...
+    assert window.sample_store.count() == 0  # Delete deleted the selected sample...
     assert window.draw_page.canvas.strokes() == strokes  # ...and did not clear the hidden canvas
     qtbot.keyClick(view.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.samples.count() == 1 and window.draw_page.canvas.strokes() == strokes
+    assert window.sample_store.count() == 1 and window.draw_page.canvas.strokes() == strokes
 
     window.tabs.setCurrentWidget(window.train_page)
     qtbot.keyClick(window.train_page, Qt.Key.Key_Escape)
@@ -58,7 +58,7 @@ def test_undo_delete_after_the_newest_was_deleted_and_another_saved(qtbot, windo
     view.refresh_from_store()
     view.undo_delete()
     assert "Brought back 1 sample(s)." in view.message.text()
-    assert newest in [s.id for s in window.samples.all()] and window.samples.count() == 3
+    assert newest in [s.id for s in window.sample_store.all()] and window.sample_store.count() == 3
 
 
 def test_a_failing_job_is_reported_and_recognition_goes_on(qtbot, window, tmp_path, selftest_digits):
@@ -79,15 +79,15 @@ def test_open_model_file_is_remembered_and_shown_on_the_train_tab(qtbot, window,
     save_model(bundled_model, path, {"name": "From elsewhere"})
     with qtbot.waitSignal(window.service.model_ready, timeout=30000):
         window.open_model(path)
-    assert window.store.active_path() == path and window.train_page.active_path == path
+    assert window.model_store.active_path() == path and window.train_page.active_path == path
     assert ModelStore().active_path() == path  # saved: a restart opens it again
     assert window.service.loaded.path == path
 
 
 def test_fine_tuning_a_broken_active_model_says_so(qtbot, window, tmp_path):
-    broken = window.store.models_dir / "broken.keras"
+    broken = window.model_store.models_dir / "broken.keras"
     broken.write_bytes(b"truncated")
-    window.store.set_active(broken)
+    window.model_store.set_active(broken)
     add_sample(window, 1, 1)
     add_sample(window, 1, 2)
     page = window.train_page
@@ -109,7 +109,7 @@ def test_a_locked_samples_database_opens_the_window_with_a_message(qtbot, user_d
         qtbot.addWidget(win)
         win.show()
         win.start()
-        assert win.samples is None and "locked" in win.draw_page.warning.text()
+        assert win.sample_store is None and "locked" in win.draw_page.warning.text()
         assert win.tabs.count() == 2  # no My samples tab while the database cannot be opened
         wait_ready(qtbot, win)
         draw_digit(qtbot, win, selftest_digits[5])
@@ -136,7 +136,7 @@ def test_bad_import_files_through_the_view(qtbot, window, tmp_path, content, mes
     with qtbot.waitSignal(view.import_from(path).failed, timeout=10000):
         pass
     assert "Nothing was imported" in view.message.text() and message in view.message.text()
-    assert window.samples.count() == 0
+    assert window.sample_store.count() == 0
 
 
 def test_problems_are_logged_to_the_rotating_log_file(tmp_path, selftest_digits):

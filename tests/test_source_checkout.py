@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
+from helpers import write_small_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,14 +16,7 @@ def run_from_root(*args, timeout=120):
 
 
 def test_python_m_digitpad_from_the_repository_root(tmp_path, mnist):
-    small = tmp_path / "small.npz"
-    np.savez(
-        small,
-        x_train=mnist.x_train[:10],
-        y_train=mnist.y_train[:10],
-        x_test=mnist.x_test[:200],
-        y_test=mnist.y_test[:200],
-    )
+    small = write_small_mnist(tmp_path / "small.npz", mnist, 10, 200)
     code = (
         "import digitpad.resources as r; "
         "print(r.bundled_model_path().is_file(), r.mnist_path().is_file(), r.pen_data_path().is_file())"

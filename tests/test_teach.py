@@ -21,7 +21,7 @@ def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, self
     assert page.digit_label.text() == "7"
     page.canvas.setFocus()
     qtbot.keyClick(page.canvas, Qt.Key.Key_1)  # "no, it is a 1": the digit key
-    [sample] = window.samples.all()
+    [sample] = window.sample_store.all()
     assert sample.label == 1 and sample.guess == 7 and sample.model == "DigitPad CNN"
     assert len(sample.strokes) == len(strokes)
     assert sample.strokes[0][0] == pytest.approx(list(strokes[0][0]), abs=0.01)
@@ -36,7 +36,7 @@ def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, self
     qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)  # right: keep as it is
     qtbot.mouseClick(page.teach_buttons[5], Qt.MouseButton.LeftButton)  # empty canvas now
     assert "Draw a digit first" in page.saved_label.text()
-    assert [(s.label, s.guess) for s in window.samples.all()] == [(1, 7), (3, 3)]
+    assert [(s.label, s.guess) for s in window.sample_store.all()] == [(1, 7), (3, 3)]
     assert len(window.samples_page.visible_ids()) == 2
 
 
@@ -50,7 +50,7 @@ def add_samples(store, selftest_digits, labels):
 
 def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits):
     view = window.samples_page
-    add_samples(window.samples, selftest_digits, [0, 1, 1, 2, 7])
+    add_samples(window.sample_store, selftest_digits, [0, 1, 1, 2, 7])
     view.refresh_from_store()
     assert len(view.visible_ids()) == 5 and "5 sample(s)" in view.counts_label.text()
     view.filter.setCurrentIndex(view.filter.findData(1))
@@ -58,29 +58,29 @@ def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits)
     view.filter.setCurrentIndex(0)
     # the model's opinion arrives from the worker: no sample here is wrong... until relabelled
     qtbot.waitUntil(lambda: len(view.predictions) == 5, timeout=10000)
-    seven = [s.id for s in window.samples.all(label=7)]
+    seven = [s.id for s in window.sample_store.all(label=7)]
     view.select_ids(seven)
     view.relabel_selected(4)
-    assert window.samples.counts()[4] == 1 and window.samples.counts()[7] == 0
+    assert window.sample_store.counts()[4] == 1 and window.sample_store.counts()[7] == 0
     assert view.selected_ids() == seven  # the selection survives the edit
     qtbot.waitUntil(lambda: "gets 1 wrong" in view.counts_label.text(), timeout=10000)
     view.only_wrong.setChecked(True)
     assert view.visible_ids() == seven and "model: 7" in view.visible_texts()[0]
     view.only_wrong.setChecked(False)
 
-    ones = [s.id for s in window.samples.all(label=1)]
+    ones = [s.id for s in window.sample_store.all(label=1)]
     view.select_ids(ones)
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)  # several at once
-    assert window.samples.count() == 3 and len(view.visible_ids()) == 3
+    assert window.sample_store.count() == 3 and len(view.visible_ids()) == 3
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
-    assert window.samples.count() == 5 and len(view.visible_ids()) == 5
-    assert {s.id for s in window.samples.all(label=1)} == set(ones)
+    assert window.sample_store.count() == 5 and len(view.visible_ids()) == 5
+    assert {s.id for s in window.sample_store.all(label=1)} == set(ones)
     assert "Brought back 2 sample(s)." in view.message.text()
 
 
 def test_export_and_import_through_the_view(qtbot, window, selftest_digits, tmp_path):
     view = window.samples_page
-    add_samples(window.samples, selftest_digits, [2, 5, 9])
+    add_samples(window.sample_store, selftest_digits, [2, 5, 9])
     view.refresh_from_store()
     exported = tmp_path / "mine.json"
     with qtbot.waitSignal(view.export_to(exported).done, timeout=10000) as export:
@@ -111,15 +111,15 @@ def test_corrupt_database_is_moved_aside_with_a_message(qtbot, user_data_dir):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    assert win.samples.recovered_from is not None
-    assert str(win.samples.recovered_from) in win.draw_page.warning.text()
-    assert win.draw_page.warning.isVisible() and win.samples.count() == 0
-    assert win.samples.recovered_from.read_bytes().startswith(b"garbage")
+    assert win.sample_store.recovered_from is not None
+    assert str(win.sample_store.recovered_from) in win.draw_page.warning.text()
+    assert win.draw_page.warning.isVisible() and win.sample_store.count() == 0
+    assert win.sample_store.recovered_from.read_bytes().startswith(b"garbage")
     win.close()
 
 
 def test_fine_tune_on_my_samples_through_the_gui(qtbot, window, selftest_digits, mnist):
-    add_samples(window.samples, selftest_digits, [d for d in range(10) for _ in range(2)])
+    add_samples(window.sample_store, selftest_digits, [d for d in range(10) for _ in range(2)])
     small = Mnist(mnist.x_train[:600], mnist.y_train[:600], mnist.x_test[:300], mnist.y_test[:300])
     page = window.train_page
     window.tabs.setCurrentWidget(page)
@@ -136,7 +136,7 @@ def test_fine_tune_on_my_samples_through_the_gui(qtbot, window, selftest_digits,
         pass
     from digitpad.model_io import read_card
 
-    card = read_card(page.store.models_dir / saved.args[0]["file"])
+    card = read_card(page.model_store.models_dir / saved.args[0]["file"])
     assert card["fine_tuned"] and card["my_heldout_samples"] == 10
     assert card["mnist_test_accuracy"] == round(tuned.test_accuracy, 5)
 

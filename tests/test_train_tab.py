@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -7,18 +6,12 @@ from digitpad.gui.main_window import MainWindow
 from digitpad.model_io import read_card
 from digitpad.store import ModelStore
 
+from helpers import write_small_mnist
+
 
 @pytest.fixture
 def small_npz(tmp_path, mnist):
-    path = tmp_path / "small.npz"
-    np.savez(
-        path,
-        x_train=mnist.x_train[:1200],
-        y_train=mnist.y_train[:1200],
-        x_test=mnist.x_test[:500],
-        y_test=mnist.y_test[:500],
-    )
-    return path
+    return write_small_mnist(tmp_path / "small.npz", mnist, 1200, 500)
 
 
 @pytest.fixture
@@ -148,7 +141,7 @@ def test_models_list_shows_unusable_files_and_deleting_active_falls_back(qtbot, 
     from digitpad.model_io import save_model
 
     page = window.train_page
-    store = page.store
+    store = page.model_store
     (store.models_dir / "junk.keras").write_bytes(b"not a model at all")
     good = store.models_dir / "mine.keras"
     save_model(bundled_model, good, {"name": "Mine", "architecture": "cnn", "mnist_test_accuracy": 0.99})

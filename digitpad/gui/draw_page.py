@@ -3,12 +3,10 @@ the right."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ..recognizer import NOT_A_DIGIT
 from .canvas import DrawingCanvas
+from .images import grayscale_pixmap
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
 
@@ -66,13 +65,12 @@ class DrawPage(QWidget):
     prediction_shown = Signal(int)  # request id, after the labels show it
     sample_saved = Signal(int)  # the new sample's id
 
-    def __init__(self, service, samples=None, parent=None):
+    def __init__(self, service, sample_store=None, parent=None):
         super().__init__(parent)
         self.service = service
-        self.samples = samples  # digitpad.samples.SampleStore, or None: no teaching
+        self.sample_store = sample_store  # digitpad.samples.SampleStore, or None: no teaching
         self.canvas = DrawingCanvas()
         self.current_prediction = None
-        self.shown_at: float | None = None
         self.shown_request = 0  # the request id of the answer on screen
 
         self.digit_label = QLabel("…")
@@ -162,7 +160,7 @@ class DrawPage(QWidget):
         self._saved_timer.timeout.connect(self.saved_label.clear)
         teach_widget = QWidget()
         teach_widget.setLayout(teach)
-        teach_widget.setVisible(samples is not None)
+        teach_widget.setVisible(sample_store is not None)
 
         side = QVBoxLayout()
         side.addWidget(self.digit_label)
@@ -225,7 +223,6 @@ class DrawPage(QWidget):
     def _show_prediction(self, request_id: int, prediction) -> None:
         self._display(prediction)
         self.shown_request = request_id
-        self.shown_at = time.perf_counter()
         self.prediction_shown.emit(request_id)
 
     def _display(self, prediction) -> None:
@@ -241,9 +238,7 @@ class DrawPage(QWidget):
         self._set_answer_text(NOT_A_DIGIT_TEXT if prediction.digit is None else str(prediction.digit))
         self.confidence_label.setText(f"{prediction.confidence:.0%} sure")
         self.chart.set_probabilities(prediction.probabilities, prediction.label)
-        img = np.ascontiguousarray((prediction.image * 255).astype(np.uint8))
-        qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-        self.preview.setPixmap(QPixmap.fromImage(qimage).scaled(112, 112))
+        self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
 
     def _set_answer_text(self, text: str) -> None:
         font = self.digit_label.font()
@@ -258,7 +253,7 @@ class DrawPage(QWidget):
 
     def save_sample(self, label: int) -> int | None:
         """Save the drawing as a sample of `label`, say so, and clear the canvas for the next."""
-        if self.samples is None:
+        if self.sample_store is None:
             return None
         if self.canvas.is_empty():
             self._say("Draw a digit first, then give its label.", error=True)
@@ -269,7 +264,7 @@ class DrawPage(QWidget):
         guess = self.current_prediction.label if self.current_prediction is not None else None
         model = self.service.loaded.name if self.service.loaded is not None else None
         try:
-            sample_id = self.samples.add(label, strokes_to_mnist(strokes), strokes, model=model, guess=guess)
+            sample_id = self.sample_store.add(label, strokes_to_mnist(strokes), strokes, model=model, guess=guess)
         except Exception as exc:  # sqlite3 errors, a full disk: the drawing stays on the canvas
             self._say(f"Could not save the sample: {exc}", error=True)
             return None

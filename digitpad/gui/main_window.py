@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
-from .. import __version__, resources
+from .. import __version__
 from ..samples import SampleStore, SampleStoreError
 from ..store import ModelStore
 from .draw_page import DrawPage
@@ -22,28 +21,28 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: ModelStore | None = None):
+    first_shown = Signal()  # the window is on screen for the first time
+
+    def __init__(self, model_store: ModelStore | None = None):
         super().__init__()
-        self.setWindowTitle("DigitPad")
-        icon = resources.icon_path(256)
-        if icon.exists():
-            self.setWindowIcon(QIcon(str(icon)))
-        self.store = store or ModelStore()
+        self._shown_once = False
+        self.setWindowTitle("DigitPad")  # the icon is the application's (gui.app.make_app)
+        self.model_store = model_store or ModelStore()
         try:  # the app keeps models and samples here; predict and evaluate need no folder
-            self.store.models_dir.mkdir(parents=True, exist_ok=True)
+            self.model_store.models_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            log.warning("cannot make %s: %s", self.store.models_dir, exc)
+            log.warning("cannot make %s: %s", self.model_store.models_dir, exc)
         self.samples_problem: str | None = None
         try:
-            self.samples = SampleStore(self.store.root / "samples.sqlite3", timeout=1.0)
+            self.sample_store = SampleStore(self.model_store.root / "samples.sqlite3", timeout=1.0)
         except SampleStoreError as exc:  # locked, read-only, newer: left alone, teaching off
             log.warning("samples unavailable: %s", exc)
-            self.samples = None
+            self.sample_store = None
             self.samples_problem = f"{exc} Saving samples is off until it can be opened."
         self.service = RecognitionService(self)
-        self.draw_page = DrawPage(self.service, self.samples)
-        self.samples_page = SamplesPage(self.samples, self.service) if self.samples is not None else None
-        self.train_page = TrainPage(self.store, self.samples)
+        self.draw_page = DrawPage(self.service, self.sample_store)
+        self.samples_page = SamplesPage(self.sample_store, self.service) if self.sample_store is not None else None
+        self.train_page = TrainPage(self.model_store, self.sample_store)
         self.train_page.model_activated.connect(self.open_model)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_page, "Draw")
@@ -56,17 +55,16 @@ class MainWindow(QMainWindow):
         )
         self.setCentralWidget(self.tabs)
         self.last_error: str | None = None
-        self.shown_at: float | None = None
 
         self.service.model_ready.connect(self._on_model_ready)
         self.service.model_failed.connect(self._on_model_failed)
         self.service.errored.connect(self._on_model_failed)
         self._build_menus()
         self.statusBar().showMessage("Loading model…")
-        if self.samples is not None and self.samples.recovered_from is not None:
+        if self.sample_store is not None and self.sample_store.recovered_from is not None:
             self.last_error = (
                 f"Your samples database was damaged and could not be read. It was moved "
-                f"aside to {self.samples.recovered_from}; DigitPad started a new, empty one."
+                f"aside to {self.sample_store.recovered_from}; DigitPad started a new, empty one."
             )
         elif self.samples_problem:
             self.last_error = self.samples_problem
@@ -99,15 +97,15 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Load the active model in the background; the window is usable meanwhile."""
-        self.service.load(self.store.active_path())
+        self.service.load(self.model_store.active_path())
 
     def open_model(self, path: Path | None) -> None:
         """Switch to a model file (None: the bundled one) and remember the choice: the model
         store owns it, the Train tab shows it, the recognition service follows it. An unusable
         file falls back to the bundled model with a message."""
-        if path != self.store.active_path():
+        if path != self.model_store.active_path():
             try:
-                self.store.set_active(Path(path) if path else None)
+                self.model_store.set_active(Path(path) if path else None)
             except OSError as exc:
                 self.draw_page.show_warning(f"The model choice could not be saved: {exc}")
         self.train_page.refresh_models()
@@ -116,7 +114,9 @@ class MainWindow(QMainWindow):
         self.service.load(Path(path) if path else None)
 
     def _choose_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Model", str(self.store.models_dir), "Keras models (*.keras)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open Model", str(self.model_store.models_dir), "Keras models (*.keras)"
+        )
         if path:
             self.open_model(Path(path))
 
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         if loaded.fallback_reason:
             self.last_error = loaded.fallback_reason
             self.draw_page.show_warning(f"{loaded.fallback_reason}. Using the bundled model instead.")
-        elif self.samples is not None and self.samples.recovered_from is None:
+        elif self.sample_store is not None and self.sample_store.recovered_from is None:
             self.last_error = None
             self.draw_page.show_warning(None)
         accuracy = loaded.card.get("mnist_test_accuracy")
@@ -152,8 +152,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event):
         super().showEvent(event)
-        if self.shown_at is None:
-            self.shown_at = time.time()
+        if not self._shown_once:
+            self._shown_once = True
+            self.first_shown.emit()
 
     def closeEvent(self, event):
         if self.train_page.service.is_running():
@@ -168,6 +169,6 @@ class MainWindow(QMainWindow):
         self.service.shutdown()
         if self.samples_page is not None:
             self.samples_page.shutdown()
-        if self.samples is not None:
-            self.samples.close()
+        if self.sample_store is not None:
+            self.sample_store.close()
         super().closeEvent(event)

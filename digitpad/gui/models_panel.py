@@ -28,10 +28,10 @@ from ..store import ModelStore
 class ModelsPanel(QGroupBox):
     model_activated = Signal(object)  # the model file to use now (None: the bundled one)
 
-    def __init__(self, store: ModelStore, parent=None):
+    def __init__(self, model_store: ModelStore, parent=None):
         super().__init__(parent)
         self.setTitle(self.tr("Models"))
-        self.store = store
+        self.model_store = model_store
         self.entries = []
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("MNIST test"), self.tr("Created")])
@@ -62,10 +62,10 @@ class ModelsPanel(QGroupBox):
 
     @property
     def active_path(self) -> Path | None:
-        return self.store.active_path()
+        return self.model_store.active_path()
 
     def refresh(self) -> None:
-        self.entries = self.store.entries()
+        self.entries = self.model_store.entries()
         self.table.setRowCount(len(self.entries))
         active = self.active_path
         for row, entry in enumerate(self.entries):
@@ -73,7 +73,7 @@ class ModelsPanel(QGroupBox):
             is_active = (entry.bundled and active is None) or (active is not None and entry.path == active)
             name = entry.name + (self.tr(" (bundled)") if entry.bundled else "")
             if entry.problem:
-                name += self.tr(" — unusable: {0}").format(entry.problem)
+                name += self.tr(" — unusable: it {0}").format(entry.problem)
             accuracy = card.get("mnist_test_accuracy")
             cells = [
                 ("● " if is_active else "") + name,
@@ -117,7 +117,7 @@ class ModelsPanel(QGroupBox):
 
     def activate(self, path: Path | None) -> None:
         try:
-            self.store.set_active(path)
+            self.model_store.set_active(path)
         except OSError as exc:
             QMessageBox.warning(
                 self, self.tr("Could not switch models"), self.tr("The choice was not saved: {0}").format(exc)
@@ -158,7 +158,7 @@ class ModelsPanel(QGroupBox):
         ):
             return
         was_active = self.active_path == entry.path
-        self.store.delete(entry.path)
+        self.model_store.delete(entry.path)
         if was_active:
             self.activate(None)  # deleting the active model falls back to the bundled one
         self.refresh()

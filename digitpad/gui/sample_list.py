@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ..recognizer import NOT_A_DIGIT
 from ..samples import SampleStore
+from .images import grayscale_pixmap
 
 THUMB = 56
 THUMB_CACHE = 2000  # thumbnails kept in memory; the rest are drawn again when scrolled to
@@ -23,19 +23,12 @@ def label_name(label: int) -> str:
     return "not a digit" if label == NOT_A_DIGIT else str(label)
 
 
-def grayscale_pixmap(image: np.ndarray, side: int) -> QPixmap:
-    """A (28, 28) uint8 image (255 = ink), white on black as the model sees it, at `side` px."""
-    img = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
-    qimage = QImage(img.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage).scaled(side, side)
-
-
 class SampleListModel(QAbstractListModel):
     """One row per sample: (id, label, created, guess), and the active model's answer."""
 
-    def __init__(self, store: SampleStore, parent=None):
+    def __init__(self, sample_store: SampleStore, parent=None):
         super().__init__(parent)
-        self.store = store
+        self.sample_store = sample_store
         self.rows: list[tuple[int, int, str, int | None]] = []
         self.predictions: dict[int, int] = {}
         self._row_of: dict[int, int] = {}
@@ -44,7 +37,7 @@ class SampleListModel(QAbstractListModel):
     def reload(self) -> None:
         """Read the rows again (after an edit); thumbnails of unchanged samples are kept."""
         self.beginResetModel()
-        self.rows = self.store.rows()
+        self.rows = self.sample_store.rows()
         self._row_of = {row[0]: i for i, row in enumerate(self.rows)}
         self.endResetModel()
 
@@ -93,7 +86,7 @@ class SampleListModel(QAbstractListModel):
     def _icon(self, sample_id: int) -> QIcon:
         icon = self._icons.get(sample_id)
         if icon is None:
-            image = self.store.image(sample_id)
+            image = self.sample_store.image(sample_id)
             icon = QIcon(grayscale_pixmap(image, THUMB)) if image is not None else QIcon()
             self._icons[sample_id] = icon
             if len(self._icons) > THUMB_CACHE:

@@ -40,9 +40,9 @@ from .workers import BackgroundTask
 
 
 class SamplesPage(QWidget):
-    def __init__(self, store: SampleStore, service, parent=None):
+    def __init__(self, sample_store: SampleStore, service, parent=None):
         super().__init__(parent)
-        self.store = store
+        self.sample_store = sample_store
         self.service = service  # RecognitionService: tells which samples the model gets wrong
         self._undo: list = []
         self._token = 0
@@ -64,7 +64,7 @@ class SamplesPage(QWidget):
         top.addWidget(self.only_wrong)
         top.addStretch(1)
 
-        self.model = SampleListModel(store, self)
+        self.model = SampleListModel(sample_store, self)
         self.proxy = SampleFilter(self)
         self.proxy.setSourceModel(self.model)
         self.grid = QListView()
@@ -185,7 +185,7 @@ class SamplesPage(QWidget):
     def check_with_model(self) -> None:
         """Ask the active model for its answer on every sample (answer: _on_classified)."""
         if self.service.ready and not self._closed:
-            self._token = self.service.classify(self.store.path)
+            self._token = self.service.classify(self.sample_store.path)
 
     def _on_model_ready(self, _loaded) -> None:
         self.check_with_model()
@@ -216,7 +216,7 @@ class SamplesPage(QWidget):
             if not ok:
                 return
             label = choices.index(choice)
-        self.store.relabel(ids, label)
+        self.sample_store.relabel(ids, label)
         self._say(self.tr("Relabelled {0} sample(s) as {1}.").format(len(ids), label_name(label)))
         self._changed()
 
@@ -224,7 +224,7 @@ class SamplesPage(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        self._undo.append(self.store.delete(ids))
+        self._undo.append(self.sample_store.delete(ids))
         self._say(self.tr("Deleted {0} sample(s). “Undo delete” (Ctrl+Z) brings them back.").format(len(ids)))
         self._changed()
 
@@ -232,7 +232,7 @@ class SamplesPage(QWidget):
         if not self._undo:
             return
         wanted = self._undo.pop()
-        restored = self.store.restore(wanted)
+        restored = self.sample_store.restore(wanted)
         text = self.tr("Brought back {0} sample(s).").format(restored)
         if restored < len(wanted):  # the same drawing was saved again meanwhile
             text += self.tr(" {0} were already there again.").format(len(wanted) - restored)
@@ -262,6 +262,19 @@ class SamplesPage(QWidget):
         self._update_buttons()
         return task
 
+    def _with_own_store(self, job):
+        """`job(store)` for a background thread: on a connection of that thread's own."""
+        store_path = self.sample_store.path
+
+        def work():
+            store = SampleStore(store_path)
+            try:
+                return job(store)
+            finally:
+                store.close()
+
+        return work
+
     def export_to(self, path: str | Path | None = None) -> BackgroundTask | None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -269,15 +282,7 @@ class SamplesPage(QWidget):
             )
             if not path:
                 return None
-        store_path = self.store.path
-
-        def work():
-            store = SampleStore(store_path)  # a connection of this thread's own
-            try:
-                return store.export(Path(path))
-            finally:
-                store.close()
-
+        work = self._with_own_store(lambda store: store.export(Path(path)))
         return self._run_task(
             work,
             lambda count: self._say(self.tr("Exported {0} samples to {1}.").format(count, path)),
@@ -291,14 +296,7 @@ class SamplesPage(QWidget):
             )
             if not path:
                 return None
-        store_path = self.store.path
-
-        def work():
-            store = SampleStore(store_path)
-            try:
-                return store.import_file(Path(path))
-            finally:
-                store.close()
+        work = self._with_own_store(lambda store: store.import_file(Path(path)))
 
         def done(result):
             added, known = result

@@ -3,7 +3,6 @@ read the guesses it shows, quit. Works offscreen (QT_QPA_PLATFORM=offscreen) and
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
@@ -39,7 +38,7 @@ def run_gui_test(out=None, timeout_s: float = 120) -> int:
     print(f"model ready after {time.perf_counter() - started:.2f} s: {window.service.loaded.name}", file=out)
     page = window.draw_page
     canvas = page.canvas
-    digits = json.loads(resources.selftest_digits_path().read_text(encoding="utf-8"))["digits"]
+    digits = resources.selftest_digits()
     failures = 0
     for sample in digits:
         page.clear_action.trigger()

@@ -40,10 +40,10 @@ def duration(seconds: float | None) -> str:
 class TrainPage(QWidget):
     run_finished = Signal(object)  # TrainResult, once shown
 
-    def __init__(self, store: ModelStore, samples=None, parent=None):
+    def __init__(self, model_store: ModelStore, sample_store=None, parent=None):
         super().__init__(parent)
-        self.store = store
-        self.samples = samples  # digitpad.samples.SampleStore, for fine-tuning
+        self.model_store = model_store
+        self.sample_store = sample_store  # digitpad.samples.SampleStore, for fine-tuning
         self.fine_tune_result = None
         self.result = None
         self._save_task: BackgroundTask | None = None
@@ -70,7 +70,7 @@ class TrainPage(QWidget):
             )
         )
         self.fine_tune_button.clicked.connect(lambda: self.start_fine_tune())
-        self.fine_tune_button.setVisible(samples is not None)
+        self.fine_tune_button.setVisible(sample_store is not None)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
@@ -86,7 +86,7 @@ class TrainPage(QWidget):
         recipe_layout.addLayout(buttons)
         recipe_layout.addLayout(buttons2)
 
-        self.models = ModelsPanel(store)
+        self.models = ModelsPanel(model_store)
         self.model_activated = self.models.model_activated
 
         self.progress = QProgressBar()
@@ -126,7 +126,7 @@ class TrainPage(QWidget):
     @property
     def active_path(self) -> Path | None:
         """The store owns the active choice; this tab only shows it."""
-        return self.store.active_path()
+        return self.model_store.active_path()
 
     def refresh_models(self) -> None:
         self.models.refresh()
@@ -167,11 +167,11 @@ class TrainPage(QWidget):
 
     def start_fine_tune(self, mnist=None, **overrides) -> bool:
         """Fine-tune the active model on the user's samples. Returns False if refused."""
-        if self.service.is_running() or self.samples is None:
+        if self.service.is_running() or self.sample_store is None:
             return False
         from ..finetune import split_user_samples
 
-        images, labels = self.samples.arrays()
+        images, labels = self.sample_store.arrays()
         if len(images) == 0:
             self.form_message.setText(
                 self.tr(
@@ -188,7 +188,7 @@ class TrainPage(QWidget):
             )
         )
         self.service.start_fine_tune(
-            self.store.active_path(),
+            self.model_store.active_path(),
             (images[train_idx], labels[train_idx]),
             (images[heldout_idx], labels[heldout_idx]),
             mnist=mnist,
@@ -262,7 +262,7 @@ class TrainPage(QWidget):
         if self.result is None or (self._save_task is not None and not self._save_task.finished):
             return None
         result = self.result
-        path = self.store.new_model_path(result.config.arch)
+        path = self.model_store.new_model_path(result.config.arch)
         self._save_task = task = BackgroundTask(lambda: save_model(result.model, path, result.card), self)
         self.result_panel.setEnabled(False)
         self.progress.setFormat(self.tr("Saving the model…"))
