@@ -77,8 +77,12 @@ class ModelStore:
             paths = sorted(self.models_dir.glob("*.keras")) if self.models_dir.is_dir() else []
         except OSError:
             paths = []
+        active = self.active_path()
+        if active is not None and active not in paths:
+            paths.append(active)  # opened from elsewhere (File > Open Model): listed too, last
         for path in paths:
             if path.name.startswith("."):
                 continue  # a temporary file of a save in progress
-            out.append(ModelEntry(path, read_card(path), problem=archive_problem(path)))
+            problem = archive_problem(path) if path.exists() else "no longer exists"
+            out.append(ModelEntry(path, read_card(path), problem=problem))
         return out

@@ -57,7 +57,7 @@ def test_undo_delete_after_the_newest_was_deleted_and_another_saved(qtbot, windo
     add_sample(window, 3, 3)  # SQLite would have reused the deleted top id
     view.refresh_from_store()
     view.undo_delete()
-    assert "Brought back 1 sample(s)." in view.message.text()
+    assert "Brought back 1 sample." in view.message.text()
     assert newest in [s.id for s in window.sample_store.all()] and window.sample_store.count() == 3
 
 
@@ -82,6 +82,8 @@ def test_open_model_file_is_remembered_and_shown_on_the_train_tab(qtbot, window,
     assert window.model_store.active_path() == path and window.train_page.active_path == path
     assert ModelStore().active_path() == path  # saved: a restart opens it again
     assert window.service.loaded.path == path
+    rows = [window.train_page.models.table.item(r, 0).text() for r in range(window.train_page.models.table.rowCount())]
+    assert any(text.startswith("● From elsewhere") for text in rows)  # listed, and shown as active
 
 
 def test_fine_tuning_a_broken_active_model_says_so(qtbot, window, tmp_path):

@@ -52,7 +52,7 @@ def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits)
     view = window.samples_page
     add_samples(window.sample_store, selftest_digits, [0, 1, 1, 2, 7])
     view.refresh_from_store()
-    assert len(view.visible_ids()) == 5 and "5 sample(s)" in view.counts_label.text()
+    assert len(view.visible_ids()) == 5 and "5 samples" in view.counts_label.text()
     view.filter.setCurrentIndex(view.filter.findData(1))
     assert len(view.visible_ids()) == 2
     view.filter.setCurrentIndex(0)
@@ -75,7 +75,7 @@ def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits)
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
     assert window.sample_store.count() == 5 and len(view.visible_ids()) == 5
     assert {s.id for s in window.sample_store.all(label=1)} == set(ones)
-    assert "Brought back 2 sample(s)." in view.message.text()
+    assert "Brought back 2 samples." in view.message.text()
 
 
 def test_export_and_import_through_the_view(qtbot, window, selftest_digits, tmp_path):

@@ -138,6 +138,9 @@ class SamplesPage(QWidget):
         self.proxy.set_filter(self.filter.currentData(), self.only_wrong.isChecked())
         self._update_buttons()
 
+    def samples_text(self, n: int) -> str:
+        return self.tr("1 sample") if n == 1 else self.tr("{0} samples").format(n)
+
     def _update_counts(self) -> None:
         counts = {}
         for _id, label, _created, _guess in self.model.rows:
@@ -148,7 +151,7 @@ class SamplesPage(QWidget):
             parts.append(f"not a digit: {counts[NOT_A_DIGIT]}")
         wrong = sum(1 for row in range(total) if self.model.is_wrong(row))
         self.counts_label.setText(
-            self.tr("{0} sample(s)").format(total)
+            self.samples_text(total)
             + " — "
             + " · ".join(parts)
             + (self.tr(" — the active model gets {0} wrong").format(wrong) if self.model.predictions else "")
@@ -217,7 +220,7 @@ class SamplesPage(QWidget):
                 return
             label = choices.index(choice)
         self.sample_store.relabel(ids, label)
-        self._say(self.tr("Relabelled {0} sample(s) as {1}.").format(len(ids), label_name(label)))
+        self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(len(ids)), label_name(label)))
         self._changed()
 
     def delete_selected(self) -> None:
@@ -225,7 +228,7 @@ class SamplesPage(QWidget):
         if not ids:
             return
         self._undo.append(self.sample_store.delete(ids))
-        self._say(self.tr("Deleted {0} sample(s). “Undo delete” (Ctrl+Z) brings them back.").format(len(ids)))
+        self._say(self.tr("Deleted {0}. “Undo delete” (Ctrl+Z) brings them back.").format(self.samples_text(len(ids))))
         self._changed()
 
     def undo_delete(self) -> None:
@@ -233,7 +236,7 @@ class SamplesPage(QWidget):
             return
         wanted = self._undo.pop()
         restored = self.sample_store.restore(wanted)
-        text = self.tr("Brought back {0} sample(s).").format(restored)
+        text = self.tr("Brought back {0}.").format(self.samples_text(restored))
         if restored < len(wanted):  # the same drawing was saved again meanwhile
             text += self.tr(" {0} were already there again.").format(len(wanted) - restored)
         self._say(text)
