@@ -114,8 +114,17 @@ def cmd_train(args) -> int:
     card["command"] = "digitpad " + " ".join(sys.argv[1:])
     try:
         card = save_model(result.model, out, card)
-    except OSError as exc:  # the disk filled up meanwhile: say so, keep a copy if we can
+    except OSError as exc:  # the disk filled up or the folder went away meanwhile
         _error(f"could not save {out}: {exc.strerror or exc}")
+        import tempfile
+        from pathlib import Path
+
+        rescue = Path(tempfile.gettempdir()) / out.name
+        try:  # the trained model is not thrown away if any place can take it
+            card = save_model(result.model, rescue, card)
+        except OSError:
+            return 1
+        print(f"Saved a copy to {rescue} instead", file=sys.stderr)
         return 1
     print(f"MNIST test accuracy: {result.test_accuracy:.2%} on {card['mnist_test_images']} images")
     print(f"Saved {out} ({card['file_bytes'] / 1e6:.2f} MB, {card['parameters']} parameters)")

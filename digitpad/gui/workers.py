@@ -35,6 +35,7 @@ class RecognitionService(QObject):
         self._jobs: queue.Queue = queue.Queue()
         self._latest = 0  # the newest request id; the worker skips older ones
         self._latest_batch = 0  # the newest classify() token
+        self._closing = False
         self._recognizer = None  # touched by the worker thread only
         self.ready = False
         self.loaded = None
@@ -70,7 +71,9 @@ class RecognitionService(QObject):
         return self._latest_batch
 
     def shutdown(self) -> None:
+        """Skip every queued job (they are for a window that is closing) and end the worker."""
         if self._thread.is_alive():
+            self._closing = True
             self._jobs.put(_STOP)
             self._thread.join(timeout=10)
 
@@ -92,6 +95,8 @@ class RecognitionService(QObject):
             job = self._jobs.get()
             if job is _STOP:
                 return
+            if self._closing:
+                continue  # queued for a window that is closing
             try:
                 self._do(job)
             except Exception as exc:  # one bad job must not end recognition
@@ -117,8 +122,8 @@ class RecognitionService(QObject):
 
         answers = {}
         for ids, images in iter_images(samples_path, CLASSIFY_CHUNK):
-            if token != self._latest_batch:
-                return None  # abandoned halfway: a newer request is queued
+            if token != self._latest_batch or self._closing:
+                return None  # abandoned halfway: a newer request is queued, or the window closes
             probs = self._recognizer.predict_batch(images)
             for sample_id, row in zip(ids, probs, strict=True):
                 digit, _confidence = self._recognizer.decide(row)
@@ -218,7 +223,9 @@ class TrainingService(QObject):
         if self._live is not None:
             self._live.stop()
 
-    def shutdown(self, timeout: float = 30) -> None:
+    def shutdown(self, timeout: float = 10) -> None:
+        """Stop after the current batch and wait for it (a batch takes well under a second;
+        the timeout only bounds a TensorFlow call that hangs)."""
         self.stop()
         if self._thread is not None:
             self._thread.join(timeout)
