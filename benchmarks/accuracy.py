@@ -15,6 +15,7 @@ def main(argv=None) -> int:
     from digitpad import resources
     from digitpad.data import load_mnist, to_model_input
     from digitpad.model_io import load_model, read_card
+    from digitpad.recognizer import card_threshold
     from digitpad.training import evaluate
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -26,7 +27,7 @@ def main(argv=None) -> int:
     for path in paths:
         model = load_model(path)
         started = time.perf_counter()
-        accuracy, confusion = evaluate(model, x, y)
+        accuracy, confusion = evaluate(model, x, y, card_threshold(read_card(path)))
         per_digit = confusion.diagonal() / confusion.sum(axis=1)
         results[path] = {
             "accuracy": accuracy,

@@ -218,7 +218,11 @@ def cmd_evaluate(args) -> int:
     except ModelLoadError as exc:
         _error(str(exc))
         return 2
-    accuracy, confusion = evaluate(model, to_model_input(mnist.x_test), mnist.y_test)
+    from .model_io import read_card
+    from .recognizer import card_threshold
+
+    threshold = card_threshold(read_card(path))
+    accuracy, confusion = evaluate(model, to_model_input(mnist.x_test), mnist.y_test, threshold)
     print(f"Model: {path}")
     print(f"MNIST test accuracy: {accuracy:.2%} ({int(confusion.trace())}/{int(confusion.sum())})")
     per_digit = confusion.diagonal() / confusion.sum(axis=1).clip(min=1)

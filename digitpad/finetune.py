@@ -9,6 +9,7 @@ import numpy as np
 
 from .cards import fine_tune_card
 from .data import Mnist, load_mnist, to_model_input
+from .recognizer import card_threshold
 from .training import NOT_A_DIGIT_CLASS, TrainConfig, TrainResult, evaluate, train
 
 
@@ -91,10 +92,13 @@ def fine_tune(
         x_test=mnist.x_test,
         y_test=mnist.y_test,
     )
+    # Scored as the app answers: with the base model's "not a digit" threshold, before and after.
+    threshold = card_threshold(base_card or {})
     x_test = to_model_input(mnist.x_test)
-    mnist_before, _ = evaluate(base_model, x_test, mnist.y_test)
+    mnist_before, _ = evaluate(base_model, x_test, mnist.y_test, threshold)
     has_heldout = x_heldout is not None and len(x_heldout) > 0
-    mine_before = evaluate(base_model, to_model_input(x_heldout), y_heldout)[0] if has_heldout else None
+    x_held = to_model_input(x_heldout) if has_heldout else None
+    mine_before = evaluate(base_model, x_held, y_heldout, threshold)[0] if has_heldout else None
     # The mix is already assembled: train on it as plain data (no second pen-data join).
     config = TrainConfig(
         arch=arch if arch in ("cnn", "mlp") else "cnn",
@@ -103,7 +107,9 @@ def fine_tune(
         **{**FINE_TUNE_DEFAULTS, **overrides},
     )
     result = train(config, callbacks=callbacks, mnist=mixed, model=inference_copy(base_model))
-    mine_after = evaluate(result.model, to_model_input(x_heldout), y_heldout)[0] if has_heldout else None
+    result.test_accuracy, result.confusion = evaluate(result.model, x_test, mnist.y_test, threshold)
+    result.card["mnist_test_accuracy"] = round(result.test_accuracy, 5)
+    mine_after = evaluate(result.model, x_held, y_heldout, threshold)[0] if has_heldout else None
     data = (
         f"MNIST ({len(pick)})"
         + (f" + pen data ({len(x_mix[1])})" if len(x_mix) > 1 else "")

@@ -44,7 +44,8 @@ def test_mnist_refuses_pickles(tmp_path):
 def test_bundled_model_and_card_agree(bundled_model):
     card = read_card(resources.bundled_model_path())
     assert card["sha256"] == sha256_of(resources.bundled_model_path())
-    assert card["mnist_test_accuracy"] >= 0.99
+    assert card["mnist_test_accuracy"] >= 0.99 and card["classes"] == bundled_model.output_shape[-1] == 11
+    assert 0.5 <= card["not_a_digit_threshold"] < 1
     assert card["parameters"] == bundled_model.count_params()
     assert resources.bundled_model_path().stat().st_size <= 2_000_000
 
