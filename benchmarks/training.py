@@ -40,7 +40,6 @@ def main(argv=None) -> int:
 
     mnist = load_mnist()
     config = TrainConfig(epochs=args.epochs, train_limit=args.images, test_limit=2000)
-    n_fit = int(round(args.images * (1 - config.validation_split)))
     app = make_app()
     window = MainWindow()
     window.show()
@@ -53,7 +52,7 @@ def main(argv=None) -> int:
     plain, gui, stalls = [], [], []
     for round_ in range(args.rounds):
         result = train(config, mnist=mnist)
-        plain.append(n_fit * args.epochs / result.seconds)
+        plain.append(result.card["training_images"] * args.epochs / result.seconds)
         print(f"round {round_ + 1}: plain model.fit {plain[-1]:.0f} samples/s")
 
         results = []
@@ -76,7 +75,7 @@ def main(argv=None) -> int:
             time.sleep(0.001)
         timer.stop()
         page.run_finished.disconnect(results.append)
-        gui.append(n_fit * args.epochs / results[0].seconds)
+        gui.append(results[0].card["training_images"] * args.epochs / results[0].seconds)
         page.discard_result()
         print(f"round {round_ + 1}: through the GUI {gui[-1]:.0f} samples/s")
 
