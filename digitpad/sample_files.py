@@ -97,12 +97,47 @@ def _read_limited(path: Path) -> str:
         raise SampleFileError(f"{path.name} is not a DigitPad samples file (not UTF-8 text)") from None
 
 
+SAMPLES_KEY = '"samples":['
+
+
+def _parse(text: str):
+    """(document, its samples, the samples array's text). `write_export` puts the samples last:
+    they are decoded one at a time, so a 300 MB file never holds the interpreter lock (and the
+    window) for seconds in one call. Any other layout is parsed whole."""
+    start = text.rfind(SAMPLES_KEY)  # cannot occur inside a JSON string: quotes there are escaped
+    end = len(text.rstrip())
+    if start == -1 or not text[:end].endswith("]}"):
+        document = json.loads(text)
+        samples = document.get("samples") if isinstance(document, dict) else None
+        return document, samples, json.dumps(samples, separators=(",", ":"))
+    document = json.loads(text[:start] + '"samples":[]}')
+    body = text[start + len(SAMPLES_KEY) - 1 : end - 1]  # "[...]"
+    decoder = json.JSONDecoder()
+    samples, pos = [], 1
+    while True:
+        while pos < len(body) and body[pos] in " \t\r\n":
+            pos += 1
+        if pos < len(body) and body[pos] == "]" and not samples:
+            break
+        sample, pos = decoder.raw_decode(body, pos)
+        samples.append(sample)
+        while pos < len(body) and body[pos] in " \t\r\n":
+            pos += 1
+        if pos < len(body) and body[pos] == ",":
+            pos += 1
+            continue
+        if pos == len(body) - 1 and body[pos] == "]":
+            break
+        raise ValueError("not a list of samples")
+    return document, samples, body
+
+
 def read_export(path: Path) -> list[dict]:
     """Parse and check a whole export file before anything is written."""
     path = Path(path)
     text = _read_limited(path)
     try:
-        document = json.loads(text)
+        document, samples, payload = _parse(text)
     except RecursionError:
         raise SampleFileError(f"{path.name} is not a DigitPad samples file (nested too deeply)") from None
     except ValueError:
@@ -111,12 +146,13 @@ def read_export(path: Path) -> list[dict]:
         raise SampleFileError(f"{path.name} is not a DigitPad samples file")
     if document.get("version") != EXPORT_VERSION:
         raise SampleFileError(f"{path.name} is from an unknown version ({document.get('version')!r})")
-    samples = document.get("samples")
     if not isinstance(samples, list) or document.get("count") != len(samples):
         raise SampleFileError(f"{path.name} is incomplete: it promises {document.get('count')!r} samples")
-    payload = json.dumps(samples, separators=(",", ":"))
     if hashlib.sha256(payload.encode()).hexdigest() != document.get("sha256"):
-        raise SampleFileError(f"{path.name} is damaged: its checksum does not match")
+        # A file re-saved by another tool: compare with the canonical form of what it holds.
+        payload = json.dumps(samples, separators=(",", ":"))
+        if hashlib.sha256(payload.encode()).hexdigest() != document.get("sha256"):
+            raise SampleFileError(f"{path.name} is damaged: its checksum does not match")
     records = []
     for number, s in enumerate(samples, 1):
         try:

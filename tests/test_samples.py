@@ -152,3 +152,22 @@ def test_killed_process_loses_at_most_the_sample_being_saved(tmp_path):
     assert len(ids) <= len(confirmed) + 1  # plus at most the one in flight
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
+
+
+def test_an_export_re_saved_by_another_tool_still_imports(tmp_path, store, selftest_digits):
+    """DigitPad's own files are decoded a sample at a time; a file re-indented by another tool
+    takes the whole-file path and gives the same samples."""
+    import json
+
+    from digitpad.sample_files import read_export
+
+    add_digits(store, selftest_digits, [1, 4, 7])
+    ours = tmp_path / "ours.json"
+    assert store.export(ours) == 3
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(json.loads(ours.read_text()), indent=2))
+    assert read_export(ours) == read_export(pretty)
+    assert [r["label"] for r in read_export(ours)] == [1, 4, 7]
+    empty = SampleStore(tmp_path / "empty.sqlite3")
+    assert empty.export(tmp_path / "none.json") == 0 and read_export(tmp_path / "none.json") == []
+    empty.close()
