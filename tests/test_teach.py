@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -144,3 +145,24 @@ def test_fine_tune_on_my_samples_through_the_gui(qtbot, window, selftest_digits,
 def test_fine_tune_without_samples_says_what_to_do(qtbot, window):
     assert not window.train_page.start_fine_tune()
     assert "no samples yet" in window.train_page.form_message.text()
+
+
+def test_keeping_a_sample_stores_the_image_the_guess_came_from(qtbot, window, selftest_digits):
+    page = window.draw_page
+    draw_digit(qtbot, window, selftest_digits[6])
+    shown = page.current_prediction
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    [sample] = window.sample_store.all()
+    assert sample.label == shown.label == sample.guess
+    assert (sample.image == np.round(shown.image * 255).astype(np.uint8)).all()
+
+
+def test_a_stale_guess_is_not_kept(qtbot, window, selftest_digits):
+    page = window.draw_page
+    draw_digit(qtbot, window, selftest_digits[1])
+    window.service.cancel()  # the drawing changed after this answer: the answer on screen is stale
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    assert window.sample_store.count() == 0 and "Wait for the guess" in page.saved_label.text()
+    page.save_sample(1)  # a label given by the user is saved, without the stale guess
+    [sample] = window.sample_store.all()
+    assert sample.label == 1 and sample.guess is None

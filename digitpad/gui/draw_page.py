@@ -247,12 +247,22 @@ class DrawPage(QWidget):
         self.digit_label.setText(text)
 
     # -- teaching ------------------------------------------------------------------------
+    def _answer_for_drawing(self):
+        """The prediction on screen if it answers the drawing as it is now (else it is stale)."""
+        current = self.current_prediction is not None and self.shown_request == self.service.latest_request
+        return self.current_prediction if current else None
+
     def keep_as_sample(self) -> None:
-        if self.current_prediction is not None:
-            self.save_sample(self.current_prediction.label)
+        answer = self._answer_for_drawing()
+        if answer is not None:
+            self.save_sample(answer.label)
+        elif not self.canvas.is_empty():
+            self._say("Wait for the guess of this drawing, then keep it.", error=True)
 
     def save_sample(self, label: int) -> int | None:
-        """Save the drawing as a sample of `label`, say so, and clear the canvas for the next."""
+        """Save the drawing as a sample of `label`, say so, and clear the canvas for the next.
+        The sample keeps the very image the shown guess came from; with no current guess, the
+        image is made from the strokes and no guess is stored."""
         if self.sample_store is None:
             return None
         if self.canvas.is_empty():
@@ -261,10 +271,12 @@ class DrawPage(QWidget):
         from ..preprocess import strokes_to_mnist
 
         strokes = self.canvas.strokes()
-        guess = self.current_prediction.label if self.current_prediction is not None else None
+        answer = self._answer_for_drawing()
+        guess = answer.label if answer is not None else None
+        image = answer.image if answer is not None else strokes_to_mnist(strokes)
         model = self.service.loaded.name if self.service.loaded is not None else None
         try:
-            sample_id = self.sample_store.add(label, strokes_to_mnist(strokes), strokes, model=model, guess=guess)
+            sample_id = self.sample_store.add(label, image, strokes, model=model, guess=guess)
         except Exception as exc:  # sqlite3 errors, a full disk: the drawing stays on the canvas
             self._say(f"Could not save the sample: {exc}", error=True)
             return None
