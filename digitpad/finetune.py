@@ -9,8 +9,9 @@ import numpy as np
 
 from .cards import fine_tune_card
 from .data import Mnist, load_mnist, to_model_input
+from .pendata import NOT_A_DIGIT
 from .recognizer import card_threshold
-from .training import NOT_A_DIGIT_CLASS, TrainConfig, TrainResult, evaluate, train
+from .training import TrainConfig, TrainResult, evaluate, train
 
 
 @dataclass
@@ -35,7 +36,7 @@ def split_user_samples(labels: np.ndarray, heldout: float = 0.25, seed: int = 0)
     where a digit has at least two samples."""
     rng = np.random.default_rng(seed)
     train_idx, test_idx = [], []
-    for digit in range(NOT_A_DIGIT_CLASS + 1):  # "not a digit" samples too
+    for digit in range(NOT_A_DIGIT + 1):  # "not a digit" samples too
         idx = rng.permutation(np.flatnonzero(labels == digit))
         n_test = int(round(len(idx) * heldout)) if len(idx) >= 2 else 0
         n_test = max(n_test, 1) if len(idx) >= 2 else 0
@@ -65,11 +66,11 @@ def fine_tune(
     from .model_io import inference_copy
 
     classes = int(base_model.output_shape[-1])
-    if classes <= NOT_A_DIGIT_CLASS:  # a ten-output model cannot learn "not a digit" samples
-        keep = np.asarray(y_mine) < NOT_A_DIGIT_CLASS
+    if classes <= NOT_A_DIGIT:  # a ten-output model cannot learn "not a digit" samples
+        keep = np.asarray(y_mine) < NOT_A_DIGIT
         x_mine, y_mine = np.asarray(x_mine)[keep], np.asarray(y_mine)[keep]
         if y_heldout is not None and len(y_heldout):
-            keep = np.asarray(y_heldout) < NOT_A_DIGIT_CLASS
+            keep = np.asarray(y_heldout) < NOT_A_DIGIT
             x_heldout, y_heldout = np.asarray(x_heldout)[keep], np.asarray(y_heldout)[keep]
     if len(x_mine) == 0:
         raise ValueError("There are no samples to fine-tune on: save some drawings first.")
@@ -77,7 +78,7 @@ def fine_tune(
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(mnist.x_train), size=min(MNIST_MIX, len(mnist.x_train)), replace=False)
     x_mix, y_mix = [mnist.x_train[pick]], [mnist.y_train[pick].astype(np.int64)]
-    if classes > NOT_A_DIGIT_CLASS:  # keep the eleventh output alive: pen digits and non-digits too
+    if classes > NOT_A_DIGIT:  # keep the eleventh output alive: pen digits and non-digits too
         from . import pendata
 
         pen = pen if pen is not None else pendata.load()

@@ -9,9 +9,9 @@ import numpy as np
 
 from . import resources
 from .model_io import ModelLoadError, load_model, read_card
+from .pendata import NOT_A_DIGIT  # the eleventh output of models trained with non-digits
 from .preprocess import image_to_mnist, strokes_to_mnist
 
-NOT_A_DIGIT = 10  # the eleventh output of models trained with non-digits
 # For models with ten outputs only (the tutorial MLP, models trained on MNIST alone): a drawing
 # is "not a digit" when the best digit's probability is below this. Chosen on the UNIPEN dev
 # rows with the first bundled model: 1% of real digits fall below it (it rejects only 20% of
@@ -40,8 +40,12 @@ class Prediction:
         return int(np.argmax(self.probabilities[:10]))
 
     def __str__(self) -> str:
-        answer = "not a digit" if self.digit is None else str(self.digit)
-        return f"{answer} ({self.confidence:.0%})"
+        return f"{class_name(self.label)} ({self.confidence:.0%})"
+
+
+def class_name(label: int) -> str:
+    """A class as people read it: "7", or "not a digit"."""
+    return "not a digit" if label == NOT_A_DIGIT else str(label)
 
 
 DEFAULT_REJECT_THRESHOLD = 0.5  # eleven outputs, no threshold on the card: "not a digit" if likelier

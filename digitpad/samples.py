@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .pendata import NOT_A_DIGIT
 from .sample_schema import SCHEMA_VERSION, SampleStoreError, _check_schema, _migrate, _unavailable
 
-MAX_LABEL = 10  # 0-9, and 10: "not a digit"
+MAX_LABEL = NOT_A_DIGIT  # 0-9, and 10: "not a digit"
 
 _INSERT = (
     "INSERT OR IGNORE INTO samples (uid, label, image, strokes, created, model, guess)"

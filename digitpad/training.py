@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import Mnist, load_mnist, to_model_input
+from .pendata import NOT_A_DIGIT
 
 # What a model can be trained on; the first is the bundled recipe.
 TRAINING_DATA = {
@@ -17,7 +18,6 @@ TRAINING_DATA = {
 }
 
 
-NOT_A_DIGIT_CLASS = 10
 MAX_EPOCHS = 10_000
 MAX_BATCH = 65_536
 
@@ -203,7 +203,7 @@ def train(
         shuffle=False,  # the dataset shuffles itself
     )
     seconds = time.perf_counter() - started
-    calibration = calibrate_rejection(model, x_val, y_val) if config.classes > NOT_A_DIGIT_CLASS and len(x_val) else {}
+    calibration = calibrate_rejection(model, x_val, y_val) if config.classes > NOT_A_DIGIT and len(x_val) else {}
     accuracy, confusion = evaluate(model, x_test, y_test, calibration.get("not_a_digit_threshold"))
     epochs_run = len(history.history.get("loss", []))
     result = TrainResult(
@@ -229,9 +229,9 @@ def calibrate_rejection(model, x_val, y_val) -> dict:
     rejected (a margin: drawings of other people and tablets are rejected more often than the
     validation digits); at least 0.5, so that "not a digit" wins whenever it is likelier."""
     probs = model.predict(x_val, batch_size=500, verbose=0)
-    digits = y_val < NOT_A_DIGIT_CLASS
-    threshold = float(np.clip(np.quantile(probs[digits, NOT_A_DIGIT_CLASS], 1 - REJECT_DIGITS_AT_MOST), 0.5, 0.99))
-    rejected = probs[:, NOT_A_DIGIT_CLASS] > threshold
+    digits = y_val < NOT_A_DIGIT
+    threshold = float(np.clip(np.quantile(probs[digits, NOT_A_DIGIT], 1 - REJECT_DIGITS_AT_MOST), 0.5, 0.99))
+    rejected = probs[:, NOT_A_DIGIT] > threshold
     return {
         "not_a_digit_threshold": round(threshold, 4),
         "validation_digits_rejected": round(float(rejected[digits].mean()), 4) if digits.any() else None,

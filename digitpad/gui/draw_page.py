@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..recognizer import NOT_A_DIGIT
+from ..recognizer import NOT_A_DIGIT, class_name
 from .canvas import DrawingCanvas
 from .images import grayscale_pixmap
 
@@ -24,7 +24,7 @@ LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
 
 
 def label_text(label: int) -> str:
-    return "not a digit" if label == NOT_A_DIGIT else f"a {label}"
+    return class_name(label) if label == NOT_A_DIGIT else f"a {label}"
 
 
 NOT_A_DIGIT_TEXT = "Not a digit"
@@ -283,8 +283,7 @@ class DrawPage(QWidget):
         if sample_id is None:
             self._say(f"Already saved as {label_text(label)}.")
             return None
-        said = "not a digit" if guess == NOT_A_DIGIT else guess
-        fixed = f" (it said {said})" if guess is not None and guess != label else ""
+        fixed = f" (it said {class_name(guess)})" if guess is not None and guess != label else ""
         self._say(f"Saved as {label_text(label)}{fixed}: sample #{sample_id}. Undo brings the drawing back.")
         self.canvas.clear()
         self.sample_saved.emit(sample_id)

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-from ..recognizer import NOT_A_DIGIT
+from ..recognizer import class_name
 from ..samples import SampleStore
 from .images import grayscale_pixmap
 
@@ -17,10 +17,6 @@ THUMB_CACHE = 2000  # thumbnails kept in memory; the rest are drawn again when s
 ID_ROLE = Qt.ItemDataRole.UserRole
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 WRONG_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def label_name(label: int) -> str:
-    return "not a digit" if label == NOT_A_DIGIT else str(label)
 
 
 class SampleListModel(QAbstractListModel):
@@ -73,14 +69,14 @@ class SampleListModel(QAbstractListModel):
             return self.is_wrong(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             wrong = self.is_wrong(index.row())
-            return label_name(label) + (f"  (model: {label_name(self.predictions[sample_id])})" if wrong else "")
+            return class_name(label) + (f"  (model: {class_name(self.predictions[sample_id])})" if wrong else "")
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(sample_id)
         if role == Qt.ItemDataRole.ForegroundRole and self.is_wrong(index.row()):
             return QBrush(QColor("#b02a37"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            said = f"; the model it was drawn for said {label_name(guess)}" if guess is not None else ""
-            return f"Sample #{sample_id}: {label_name(label)}, saved {created}{said}"
+            said = f"; the model it was drawn for said {class_name(guess)}" if guess is not None else ""
+            return f"Sample #{sample_id}: {class_name(label)}, saved {created}{said}"
         return None
 
     def _icon(self, sample_id: int) -> QIcon:

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..recognizer import NOT_A_DIGIT
+from ..recognizer import NOT_A_DIGIT, class_name
 from ..samples import SampleStore
-from .sample_list import ID_ROLE, THUMB, SampleFilter, SampleListModel, label_name
+from .sample_list import ID_ROLE, THUMB, SampleFilter, SampleListModel
 from .workers import BackgroundTask
 
 
@@ -146,7 +146,7 @@ class SamplesPage(QWidget):
         for _id, label, _created, _guess in self.model.rows:
             counts[label] = counts.get(label, 0) + 1
         total = len(self.model.rows)
-        parts = [f"{label_name(d)}: {counts.get(d, 0)}" for d in range(10)]
+        parts = [f"{class_name(d)}: {counts.get(d, 0)}" for d in range(10)]
         if counts.get(NOT_A_DIGIT):
             parts.append(f"not a digit: {counts[NOT_A_DIGIT]}")
         wrong = sum(1 for row in range(total) if self.model.is_wrong(row))
@@ -220,7 +220,7 @@ class SamplesPage(QWidget):
                 return
             label = choices.index(choice)
         self.sample_store.relabel(ids, label)
-        self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(len(ids)), label_name(label)))
+        self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(len(ids)), class_name(label)))
         self._changed()
 
     def delete_selected(self) -> None:
