@@ -58,10 +58,8 @@ def decide(probs: np.ndarray, threshold: float = DEFAULT_REJECT_THRESHOLD) -> tu
     TEN_OUTPUT_THRESHOLD."""
     probs = np.asarray(probs, dtype=np.float64)
     if len(probs) > NOT_A_DIGIT:
-        if probs[NOT_A_DIGIT] > threshold:
-            return None, float(probs[NOT_A_DIGIT])
-        best = int(probs[:NOT_A_DIGIT].argmax())
-        return best, float(probs[best])
+        label = int(classes_of(probs[None], threshold)[0])  # the eleven-output rule lives there
+        return (None if label == NOT_A_DIGIT else label), float(probs[label])
     best = int(probs.argmax())
     if probs[best] < TEN_OUTPUT_THRESHOLD:
         return None, float(1.0 - probs[best])
