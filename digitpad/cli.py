@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    pr = sub.add_parser("predict", help="recognise digits in image files (PNG, JPEG)")
+    pr = sub.add_parser("predict", help="recognise a digit or a number in image files (PNG, JPEG)")
     pr.add_argument("images", nargs="+", metavar="IMAGE")
     pr.add_argument("--model", metavar="PATH", help="a .keras model (default: the active model)")
 
@@ -186,14 +186,14 @@ def cmd_predict(args) -> int:
     failures = 0
     for name in args.images:
         try:
-            prediction = recognizer.predict_image(open_picture(name))
+            reading = recognizer.read_picture(open_picture(name))
         except PictureError as exc:
             reason = str(exc)
         else:
-            if prediction is None:
+            if reading is None:
                 reason = "no digit found (the image is blank)"
-            else:
-                print(f"{name}: {prediction}")
+            else:  # "7 (99%)", or a number: "2026 (2 99%, 0 98%, 2 99%, 6 97%)"
+                print(f"{name}: {reading}")
                 continue
         _error(f"{name}: {reason}")
         failures += 1

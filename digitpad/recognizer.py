@@ -120,6 +120,9 @@ class Recognizer:
             input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)],
         )
         self.warm_up()
+        from .numbers import NumberReader
+
+        self.numbers = NumberReader(self.predict_batch, self.decide)
 
     def decide(self, probs: np.ndarray) -> tuple[int | None, float]:
         return decide(probs, self.reject_threshold)
@@ -146,3 +149,11 @@ class Recognizer:
     def predict_image(self, image) -> Prediction | None:
         """None for a picture without ink."""
         return self._prediction(image_to_mnist(image))
+
+    def read_strokes(self, strokes):
+        """A drawing of one digit or a number -> numbers.NumberReading; None for an empty drawing."""
+        return self.numbers.read_strokes(strokes)
+
+    def read_picture(self, image):
+        """A picture of one digit or a number -> numbers.NumberReading; None without ink."""
+        return self.numbers.read_picture(image)

@@ -60,9 +60,10 @@ def render_strokes_png(strokes, path: Path, size=300, pen=14, dark_on_light=True
 
     pts = np.array([p for s in strokes for p in s], float)
     lo, hi = pts.min(0), pts.max(0)
-    scale = (size - 2 * margin) / (hi - lo).max()
+    width, height = (size, size) if isinstance(size, int) else size
+    scale = min((width - 2 * margin) / max(hi[0] - lo[0], 1e-9), (height - 2 * margin) / max(hi[1] - lo[1], 1e-9))
     paper, ink = (255, 0) if dark_on_light else (0, 255)
-    img = Image.new("L", (size, size), paper)
+    img = Image.new("L", (width, height), paper)
     draw = ImageDraw.Draw(img)
     for s in strokes:
         xy = [tuple((np.array(p) - lo) * scale + margin) for p in s]
@@ -71,3 +72,17 @@ def render_strokes_png(strokes, path: Path, size=300, pen=14, dark_on_light=True
             draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=ink)
     img.save(path)
     return path
+
+
+def compose_number(digits: dict, text: str, gap: float = 0.3, height: float = 100.0) -> list[list]:
+    """Strokes of the number `text` written with the drawings in `digits` ({digit: strokes}):
+    each scaled to `height`, left to right, `gap` x height apart (negative: they overlap)."""
+    out, x = [], 0.0
+    for char in text:
+        strokes = [np.asarray(s, float) for s in digits[int(char)]]
+        pts = np.concatenate(strokes)
+        lo, hi = pts.min(0), pts.max(0)
+        scale = height / max(hi[1] - lo[1], 1e-9)
+        out.extend(((s - lo) * scale + [x, 0.0]).tolist() for s in strokes)
+        x += (hi[0] - lo[0]) * scale + gap * height
+    return out

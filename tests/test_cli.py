@@ -1,6 +1,8 @@
+import re
+
 from digitpad import __version__
 
-from helpers import render_strokes_png, run_cli, write_small_mnist
+from helpers import compose_number, render_strokes_png, run_cli, write_small_mnist
 
 
 def test_version_and_help():
@@ -54,6 +56,13 @@ def test_predict_all_good_exits_zero(tmp_path, selftest_digits):
     result = run_cli("predict", str(image))
     assert result.returncode == 0 and result.stdout.startswith(f"{image}: 0 (")
     assert result.stderr == ""
+
+
+def test_predict_a_number(tmp_path, selftest_digits):
+    image = render_strokes_png(compose_number(selftest_digits, "2026"), tmp_path / "year.png", size=(600, 180), pen=9)
+    result = run_cli("predict", str(image))
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(rf"{re.escape(str(image))}: 2026 \(2 \d+%, 0 \d+%, 2 \d+%, 6 \d+%\)\n", result.stdout)
 
 
 def test_evaluate_on_a_small_file_and_bad_inputs(tmp_path, mnist):

@@ -14,22 +14,25 @@ class DrawingCanvas(QWidget):
 
     strokes_changed = Signal()  # any change: a point added, undo, redo, clear
     stroke_finished = Signal()  # pen-up
+    box_clicked = Signal(int)  # a right-click inside the box of a digit of the reading shown
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(280, 280)
+        self.setMinimumSize(560, 240)  # a six-digit number fits at a comfortable size
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Drawing canvas")
-        self.setToolTip("Draw a digit here")
+        self.setToolTip("Draw a digit or a number here; right-click a boxed digit to select it")
         # Undo history as a list of drawings (tuples of strokes); _at is the one shown.
         # Strokes are tuples, so snapshots share them and cost little.
         self._history: list[tuple] = [()]
         self._at = 0
         self._current: list[tuple[float, float]] | None = None
+        self._boxes: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 of each digit read
+        self._selected_box: int | None = None
 
     # -- the drawing as data -------------------------------------------------------------
     @property
@@ -109,9 +112,31 @@ class DrawingCanvas(QWidget):
         self._push(self._strokes + (stroke,))
         self.stroke_finished.emit()
 
+    # -- the digits of the reading shown -------------------------------------------------
+    def set_boxes(self, boxes, selected: int | None = None) -> None:
+        """Boxes (x0, y0, x1, y1 in widget pixels) around the digits read; `selected` stands out.
+        Fewer than two boxes are not drawn: one digit needs no box."""
+        self._boxes = [tuple(map(float, b)) for b in boxes]
+        self._selected_box = selected
+        self.update()
+
+    def boxes(self) -> list[tuple[float, float, float, float]]:
+        return list(self._boxes)
+
+    def box_at(self, x: float, y: float) -> int | None:
+        margin = self.pen_width()
+        for index, (x0, y0, x1, y1) in enumerate(self._boxes):
+            if x0 - margin <= x <= x1 + margin and y0 - margin <= y <= y1 + margin:
+                return index
+        return None
+
     def mousePressEvent(self, event):
         if event.button() == Qt.MouseButton.LeftButton:
             self.begin_stroke(event.position())
+        elif event.button() == Qt.MouseButton.RightButton and len(self._boxes) > 1:
+            index = self.box_at(event.position().x(), event.position().y())
+            if index is not None:
+                self.box_clicked.emit(index)
         event.accept()
 
     def mouseMoveEvent(self, event):
@@ -163,7 +188,7 @@ class DrawingCanvas(QWidget):
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         if self.is_empty():
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit or a number here")
         pen = QPen(
             self.palette().text().color(),
             self.pen_width(),
@@ -180,4 +205,17 @@ class DrawingCanvas(QWidget):
             for x, y in stroke[1:]:
                 path.lineTo(x, y)
             painter.drawPath(path)
+        self._paint_boxes(painter)
         painter.end()
+
+    def _paint_boxes(self, painter: QPainter) -> None:
+        if len(self._boxes) < 2:
+            return
+        margin = self.pen_width() / 2 + 3
+        for index, (x0, y0, x1, y1) in enumerate(self._boxes):
+            selected = index == self._selected_box
+            color = QColor("#2b7bd6") if selected else QColor(self.palette().mid().color())
+            style = Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DashLine
+            painter.setPen(QPen(color, 2.5 if selected else 1.2, style))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin), 4, 4)

@@ -70,7 +70,8 @@ class DrawPage(QWidget):
         self.service = service
         self.sample_store = sample_store  # digitpad.samples.SampleStore, or None: no teaching
         self.canvas = DrawingCanvas()
-        self.current_prediction = None
+        self.current_reading = None  # numbers.NumberReading on screen, or None
+        self.selected = None  # the index of the selected digit in it
         self.shown_request = 0  # the request id of the answer on screen
 
         self.digit_label = QLabel("…")
@@ -118,7 +119,7 @@ class DrawPage(QWidget):
 
         teach = QGridLayout()
         teach.setSpacing(2)
-        hint = QLabel("Wrong? The right digit is:")
+        hint = self.teach_hint = QLabel("Wrong? The right digit is:")
         hint.setToolTip("Click the right digit or press its key: the drawing is saved as your sample")
         teach.addWidget(hint, 0, 0, 1, 10)
         self.teach_buttons = []
@@ -162,24 +163,42 @@ class DrawPage(QWidget):
         teach_widget.setLayout(teach)
         teach_widget.setVisible(sample_store is not None)
 
-        side = QVBoxLayout()
-        side.addWidget(self.digit_label)
-        side.addWidget(self.confidence_label)
-        side.addWidget(self.chart, 1)
-        preview_row = QGridLayout()
-        preview_row.addWidget(QLabel("Model's view:"), 0, 0, Qt.AlignmentFlag.AlignTop)
-        preview_row.addWidget(self.preview, 0, 1)
-        side.addLayout(preview_row)
-        side.addWidget(teach_widget)
+        self.chooser_buttons: list[QToolButton] = []
+        self.chooser_hint = QLabel("Digits:")
+        self.chooser_hint.setToolTip("Select a digit of the number (or right-click it on the canvas, or Left/Right)")
+        self.chooser_layout = QHBoxLayout()
+        self.chooser_layout.setSpacing(0)
+        self.chooser_layout.addStretch(1)
+        chooser_row = QHBoxLayout()
+        chooser_row.addWidget(self.chooser_hint)
+        chooser_row.addLayout(self.chooser_layout, 1)
+        self.chooser_hint.hide()
+        for key, step in ((Qt.Key.Key_Left, -1), (Qt.Key.Key_Right, 1)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, step=step: self._step_selection(step))
+            self.addAction(action)
 
-        left = QVBoxLayout()
-        left.addWidget(self.warning)
-        left.addWidget(self.canvas, 1)
-        left.addLayout(buttons)
+        answer = QVBoxLayout()
+        answer.addWidget(self.digit_label, 1)
+        answer.addWidget(self.confidence_label)
+        answer.addLayout(chooser_row)
+        view = QVBoxLayout()
+        view.addWidget(QLabel("Model's view:"))
+        view.addWidget(self.preview)
+        view.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addLayout(answer, 3)
+        bottom.addWidget(self.chart, 3)
+        bottom.addLayout(view)
+        bottom.addWidget(teach_widget, 2)
 
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(side, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.canvas, 3)
+        layout.addLayout(buttons)
+        layout.addLayout(bottom, 2)
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -187,6 +206,7 @@ class DrawPage(QWidget):
         self._live_timer.timeout.connect(self.recognise)
         self.canvas.strokes_changed.connect(self._on_strokes_changed)
         self.canvas.stroke_finished.connect(self.recognise)
+        self.canvas.box_clicked.connect(self.select_digit)
         service.prediction_ready.connect(self._show_prediction)
         service.model_ready.connect(lambda _loaded: self.recognise())
         self._update_actions()
@@ -220,49 +240,143 @@ class DrawPage(QWidget):
         if self.service.ready:
             self.service.request(self.canvas.strokes())
 
-    def _show_prediction(self, request_id: int, prediction) -> None:
-        self._display(prediction)
+    def _show_prediction(self, request_id: int, reading) -> None:
+        self._display(reading)
         self.shown_request = request_id
         self.prediction_shown.emit(request_id)
 
-    def _display(self, prediction) -> None:
-        self.current_prediction = prediction
-        if prediction is None:
+    # -- the reading on screen -------------------------------------------------------------
+    @property
+    def current_prediction(self):
+        """The selected digit's prediction (the only one for a single digit), or None."""
+        if self.current_reading is None or self.selected is None:
+            return None
+        return self.current_reading.digits[self.selected].prediction
+
+    def _display(self, reading) -> None:
+        previous = self.current_reading
+        self.current_reading = reading
+        if reading is None:
+            self.selected = None
             self._set_answer_text("" if self.service.ready else "…")
             self.confidence_label.setText(
-                "Draw a digit" if self.service.ready else "Loading model… you can draw already"
+                "Draw a digit or a number" if self.service.ready else "Loading model… you can draw already"
             )
+            self._set_chooser([])
+            self.canvas.set_boxes([])
+            self._show_selected()
+            return
+        digits = reading.digits
+        if reading.is_single:
+            self.selected = 0
+            text = NOT_A_DIGIT_TEXT if digits[0].prediction.digit is None else digits[0].text
+        else:
+            keep = previous is not None and self.selected is not None and len(previous.digits) == len(digits)
+            # Keep the selection while the same number is refined; else the least sure digit.
+            self.selected = (
+                self.selected if keep else min(range(len(digits)), key=lambda i: digits[i].prediction.confidence)
+            )
+            text = reading.text
+        self._set_answer_text(text)
+        self._set_chooser([d.text for d in digits] if len(digits) > 1 else [])
+        self._show_selected()
+
+    def select_digit(self, index: int) -> None:
+        """Show the probabilities and the model's view of digit `index` of the number shown."""
+        if self.current_reading is not None and 0 <= index < len(self.current_reading.digits):
+            self.selected = index
+            self._show_selected()
+
+    def _step_selection(self, step: int) -> None:
+        if self.current_reading is not None and self.selected is not None:
+            self.select_digit(max(0, min(len(self.current_reading.digits) - 1, self.selected + step)))
+
+    def _show_selected(self) -> None:
+        reading, index = self.current_reading, self.selected
+        for i, button in enumerate(self.chooser_buttons):
+            button.setChecked(i == index)
+        if reading is None or index is None:
             self.chart.set_probabilities(None)
             self.preview.clear()
             return
-        self._set_answer_text(NOT_A_DIGIT_TEXT if prediction.digit is None else str(prediction.digit))
-        self.confidence_label.setText(f"{prediction.confidence:.0%} sure")
+        self.canvas.set_boxes([d.box for d in reading.digits], index)
+        prediction = reading.digits[index].prediction
+        sure = f"{prediction.confidence:.0%} sure"
+        if not reading.is_single:
+            what = NOT_A_DIGIT_TEXT.lower() if prediction.digit is None else f"a {prediction.digit}"
+            sure = f"{len(reading.digits)} digits · digit {index + 1} is {what}, {sure}"
+        self.confidence_label.setText(sure)
+        self.teach_hint.setText(
+            "Wrong? The right digit is:" if reading.is_single else f"Wrong? Digit {index + 1} is really:"
+        )
         self.chart.set_probabilities(prediction.probabilities, prediction.label)
         self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
 
+    def _set_chooser(self, texts: list[str]) -> None:
+        """One button per digit of a number (none for a single digit): click one to select it."""
+        while len(self.chooser_buttons) < len(texts):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            font = button.font()
+            font.setPointSize(16)
+            button.setFont(font)
+            index = len(self.chooser_buttons)
+            button.clicked.connect(lambda _checked=False, i=index: self.select_digit(i))
+            self.chooser_layout.insertWidget(index, button)
+            self.chooser_buttons.append(button)
+        for i, button in enumerate(self.chooser_buttons):
+            button.setVisible(i < len(texts))
+            if i < len(texts):
+                button.setText(texts[i])
+                button.setToolTip(f"Digit {i + 1}: show its probabilities; then click or type the right digit")
+        self.chooser_hint.setVisible(bool(texts))
+
     def _set_answer_text(self, text: str) -> None:
         font = self.digit_label.font()
-        font.setPointSize(64 if len(text) <= 2 else 24)  # "Not a digit" fits the side panel
+        # A digit is large; "Not a digit" and long numbers get smaller so that they fit.
+        font.setPointSize(64 if len(text) <= 2 else 40 if len(text) <= 6 else 28 if len(text) <= 12 else 18)
         self.digit_label.setFont(font)
         self.digit_label.setText(text)
 
     # -- teaching ------------------------------------------------------------------------
-    def _answer_for_drawing(self):
-        """The prediction on screen if it answers the drawing as it is now (else it is stale)."""
-        current = self.current_prediction is not None and self.shown_request == self.service.latest_request
-        return self.current_prediction if current else None
+    def _reading_for_drawing(self):
+        """The reading on screen if it answers the drawing as it is now (else it is stale)."""
+        current = self.current_reading is not None and self.shown_request == self.service.latest_request
+        return self.current_reading if current else None
 
     def keep_as_sample(self) -> None:
-        answer = self._answer_for_drawing()
-        if answer is not None:
-            self.save_sample(answer.label)
-        elif not self.canvas.is_empty():
-            self._say("Wait for the guess of this drawing, then keep it.", error=True)
+        reading = self._reading_for_drawing()
+        if reading is None:
+            if not self.canvas.is_empty():
+                self._say("Wait for the guess of this drawing, then keep it.", error=True)
+            return
+        if reading.is_single:
+            self.save_sample(reading.digits[0].prediction.label)
+            return
+        saved = []
+        for digit in reading.digits:
+            prediction = digit.prediction
+            try:
+                sample_id = self._store(prediction.label, prediction.image, digit.strokes, prediction.label)
+            except Exception as exc:
+                self._say(f"Could not save the samples: {exc}", error=True)
+                return
+            if sample_id is not None:
+                saved.append(sample_id)
+                self.sample_saved.emit(sample_id)
+        self._say(f"Kept the {len(reading.digits)} digits of {reading.text} as samples ({len(saved)} new).")
+        self.canvas.clear()
+
+    def _store(self, label: int, image, strokes, guess):
+        model = self.service.loaded.name if self.service.loaded is not None else None
+        return self.sample_store.add(label, image, [list(s) for s in strokes], model=model, guess=guess)
 
     def save_sample(self, label: int) -> int | None:
         """Save the drawing as a sample of `label`, say so, and clear the canvas for the next.
         The sample keeps the very image the shown guess came from; with no current guess, the
-        image is made from the strokes and no guess is stored."""
+        image is made from the strokes and no guess is stored. For a number, the selected digit
+        (its strokes and image) is saved and the number stays on the canvas."""
         if self.sample_store is None:
             return None
         if self.canvas.is_empty():
@@ -270,13 +384,15 @@ class DrawPage(QWidget):
             return None
         from ..preprocess import strokes_to_mnist
 
+        reading = self._reading_for_drawing()
+        if reading is not None and not reading.is_single:
+            return self._save_selected_digit(reading, label)
         strokes = self.canvas.strokes()
-        answer = self._answer_for_drawing()
+        answer = reading.digits[0].prediction if reading is not None else None
         guess = answer.label if answer is not None else None
         image = answer.image if answer is not None else strokes_to_mnist(strokes)
-        model = self.service.loaded.name if self.service.loaded is not None else None
         try:
-            sample_id = self.sample_store.add(label, image, strokes, model=model, guess=guess)
+            sample_id = self._store(label, image, strokes, guess)
         except Exception as exc:  # sqlite3 errors, a full disk: the drawing stays on the canvas
             self._say(f"Could not save the sample: {exc}", error=True)
             return None
@@ -287,6 +403,25 @@ class DrawPage(QWidget):
         self._say(f"Saved as {label_text(label)}{fixed}: sample #{sample_id}. Undo brings the drawing back.")
         self.canvas.clear()
         self.sample_saved.emit(sample_id)
+        return sample_id
+
+    def _save_selected_digit(self, reading, label: int) -> int | None:
+        index = self.selected or 0
+        digit = reading.digits[index]
+        guess = digit.prediction.label
+        try:
+            sample_id = self._store(label, digit.prediction.image, digit.strokes, guess)
+        except Exception as exc:
+            self._say(f"Could not save the sample: {exc}", error=True)
+            return None
+        if sample_id is None:
+            self._say(f"Digit {index + 1} is already saved as {label_text(label)}.")
+            return None
+        fixed = f" (it said {class_name(guess)})" if guess != label else ""
+        self._say(f"Saved digit {index + 1} of {reading.text} as {label_text(label)}{fixed}: sample #{sample_id}.")
+        self.sample_saved.emit(sample_id)
+        if index + 1 < len(reading.digits):
+            self.select_digit(index + 1)  # on to the next digit
         return sample_id
 
     def _say(self, text: str, error: bool = False) -> None:

@@ -25,7 +25,7 @@ class RecognitionService(QObject):
     model_ready = Signal(object)  # digitpad.recognizer.LoadedModel
     model_failed = Signal(str)
     errored = Signal(str)  # a job failed on the worker; the worker goes on with the next one
-    prediction_ready = Signal(int, object)  # request id, Prediction or None (empty drawing)
+    prediction_ready = Signal(int, object)  # request id, numbers.NumberReading or None (empty drawing)
     classified = Signal(int, object)  # token, {sample id: predicted class (10: not a digit)}
     _loaded = Signal(object)
     _predicted = Signal(int, object)
@@ -114,7 +114,7 @@ class RecognitionService(QObject):
                 return  # a newer request replaced this one
             self.classified.emit(job[1], self._classify(job[1], job[2]))
         elif job[1] == self._latest:  # predict: only the newest drawing
-            self._predicted.emit(job[1], self._recognizer.predict_strokes(job[2]))
+            self._predicted.emit(job[1], self._recognizer.read_strokes(job[2]))
 
     def _classify(self, token, samples_path):
         from ..recognizer import NOT_A_DIGIT

@@ -1,0 +1,385 @@
+"""Reading a number: one drawing (or one picture) of one or many digits -> its digits, left to right.
+
+Segmentation by recognition. The ink is cut into pieces: each stroke, wide strokes also at their
+turning points (a "00" written without lifting the pen) and, in pictures, runs of inked columns
+(touching digits also at their thinnest columns). Pieces are sorted left to right and every run of
+up to MAX_PIECES_PER_DIGIT neighbouring pieces is a candidate digit: rendered the MNIST way, it is
+scored by the recogniser (how sure it is of its best digit; "not a digit" scores low) and by its
+shape (a digit is not much wider than the writing is tall, has no wide gap inside, and does not
+overlap its neighbours). Dynamic programming over the candidates finds the best whole reading.
+Candidates are cached by their ink, so a new stroke costs only the candidates that contain it.
+
+Qt-free: NumPy and Pillow, with the model behind a `classify(images) -> probabilities` function."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from PIL import Image
+
+from .preprocess import finite_strokes, image_to_mnist, strokes_to_mnist, to_ink
+
+MAX_PIECES_PER_DIGIT = 4  # a digit of up to four pieces (strokes or parts of strokes)
+MAX_PIECES = 160  # beyond this (a huge scribble) wide strokes are not cut; the search stays bounded
+MAX_DIGIT_WIDTH = 2.0  # x the writing's height: no candidate of several pieces is wider
+CUT_WIDTH = 1.1  # a stroke wider than this (x height) may hold several digits: cut candidates
+CUT_MARGIN = 0.25  # cuts at least this far (x height) from a stroke's ends and from each other
+# Shape scores, in the same units as the log-probabilities they are added to.
+WIDE_PENALTY = 3.0  # per height of width beyond WIDE_FROM
+WIDE_FROM = 1.0
+GAP_PENALTY = 6.0  # per height of horizontal gap inside one digit
+JOIN_PENALTY = 2.0  # for a digit whose parts stand side by side (overlapping < JOIN_OVERLAP of the narrower)
+JOIN_OVERLAP = 0.3
+JOIN_FROM = 0.5  # x height: the join penalty grows from this width to full at twice it
+OVERLAP_PENALTY = 2.5  # for two neighbouring digits whose extents fully overlap
+NOT_DIGIT_PENALTY = 2.0  # x the "not a digit" probability of a candidate
+DIGIT_PENALTY = 0.5  # for every digit: two readings that explain the ink equally well -> fewer digits
+WHOLE_BONUS = 1.0  # for reading the whole drawing as one digit: most drawings in the Draw tab are one
+PROB_FLOOR = 1e-6
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A unit of ink: points [start, end] of stroke `stroke` (drawings) or columns [start, end)
+    of the picture (stroke -1)."""
+
+    stroke: int
+    start: int
+    end: int
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """One digit of a reading (or a part that is not a digit)."""
+
+    prediction: object  # digitpad.recognizer.Prediction
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the input's coordinates
+    strokes: tuple = ()  # this digit's strokes (drawings), to keep it as a sample
+
+    @property
+    def text(self) -> str:
+        return "?" if self.prediction.digit is None else str(self.prediction.digit)
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    digits: tuple[DigitReading, ...]
+
+    @property
+    def text(self) -> str:
+        """The number as shown, "?" for a part that is not a digit."""
+        return "".join(d.text for d in self.digits)
+
+    @property
+    def is_single(self) -> bool:
+        return len(self.digits) == 1
+
+    def __str__(self) -> str:
+        if self.is_single:
+            return str(self.digits[0].prediction)
+        parts = ", ".join(str(d.prediction) for d in self.digits)
+        return f"{self.text} ({parts.replace(' (', ' ').replace(')', '')})"
+
+
+def _extent(points: np.ndarray) -> tuple[float, float, float, float]:
+    return float(points[:, 0].min()), float(points[:, 0].max()), float(points[:, 1].min()), float(points[:, 1].max())
+
+
+def cut_points(points: np.ndarray, height: float) -> list[int]:
+    """Where a wide stroke may pass from one digit to the next: its turning points (local top
+    or bottom), away from its ends and from each other."""
+    x, y = points[:, 0], points[:, 1]
+    if len(points) < 5 or (x.max() - x.min()) <= CUT_WIDTH * height:
+        return []
+    margin = CUT_MARGIN * height
+    cuts: list[int] = []
+    for i in range(2, len(points) - 2):
+        window = y[i - 2 : i + 3]
+        if not (y[i] >= window.max() or y[i] <= window.min()):
+            continue
+        if x[i] - x.min() < margin or x.max() - x[i] < margin:
+            continue
+        if cuts and abs(x[i] - x[cuts[-1]]) < margin:
+            continue
+        cuts.append(i)
+    return cuts
+
+
+def stroke_pieces(strokes: list[np.ndarray], cut: bool = True) -> list[Piece]:
+    height = writing_height(strokes)
+    pieces = []
+    for index, points in enumerate(strokes):
+        bounds = [0, *(cut_points(points, height) if cut else []), len(points) - 1]
+        for start, end in pairwise(bounds):
+            pieces.append(Piece(index, start, end, *_extent(points[start : end + 1])))
+    return pieces
+
+
+def writing_height(strokes: list[np.ndarray]) -> float:
+    """How tall the digits are: the tallest stroke (a 1, the body of a 4), never less than a
+    fraction of the whole drawing's size, so that a row of short marks still has a scale."""
+    tallest = max(float(s[:, 1].max() - s[:, 1].min()) for s in strokes)
+    pts = np.concatenate(strokes)
+    size = float((pts.max(axis=0) - pts.min(axis=0)).max())
+    return max(tallest, 0.1 * size, 1e-6)
+
+
+def _group_strokes(strokes: list[np.ndarray], pieces: list[Piece]) -> list[np.ndarray]:
+    """The polylines of a group of pieces, in drawing order; neighbouring parts of one stroke
+    join again, so a whole stroke renders exactly as it was drawn."""
+    out: list[list] = []  # [stroke, start, end]
+    for p in sorted(pieces, key=lambda p: (p.stroke, p.start)):
+        if out and out[-1][0] == p.stroke and out[-1][2] == p.start:
+            out[-1][2] = p.end
+        else:
+            out.append([p.stroke, p.start, p.end])
+    return [strokes[s][a : b + 1] for s, a, b in out]
+
+
+class NumberReader:
+    """Reads drawings and pictures with one classifier; remembers the candidates it has scored."""
+
+    def __init__(self, classify: Callable[[np.ndarray], np.ndarray], decide, cache_size: int = 4096):
+        from .recognizer import Prediction
+
+        self._classify = classify  # (N, 28, 28) float32 -> (N, classes) probabilities
+        self._decide = decide  # probabilities -> (digit or None, confidence)
+        self._prediction = Prediction
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+
+    # -- drawings --------------------------------------------------------------------------
+    def read_strokes(self, strokes) -> NumberReading | None:
+        """None for an empty drawing."""
+        strokes = finite_strokes(strokes)
+        if not strokes:
+            return None
+        pieces = stroke_pieces(strokes)
+        if len(pieces) > MAX_PIECES:
+            pieces = stroke_pieces(strokes, cut=False)
+        height = writing_height(strokes)
+
+        def render(group: list[Piece]):
+            polylines = _group_strokes(strokes, group)
+            key = ("s", *(p.tobytes() for p in polylines))
+            return key, lambda: strokes_to_mnist(polylines)
+
+        def make(group: list[Piece], image, probs) -> DigitReading:
+            polylines = _group_strokes(strokes, group)
+            return DigitReading(
+                self._predict(image, probs),
+                _box(group),
+                tuple(tuple(map(tuple, s.tolist())) for s in polylines),
+            )
+
+        return self._read(pieces, height, render, make)
+
+    # -- pictures --------------------------------------------------------------------------
+    def read_picture(self, picture) -> NumberReading | None:
+        """None for a picture without ink."""
+        ink = to_ink(picture)
+        if ink.max() <= 0:
+            return None
+        mask = ink > 0.2 * ink.max()
+        rows = np.flatnonzero(mask.any(axis=1))
+        height = float(rows[-1] - rows[0] + 1)
+        pieces = column_pieces(ink, mask, height)
+        if len(pieces) > MAX_PIECES:
+            pieces = column_pieces(ink, mask, height, cut=False)
+        whole = (pieces[0].x0, pieces[-1].x1)
+
+        def render(group: list[Piece]):
+            x0, x1 = int(min(p.start for p in group)), int(max(p.end for p in group))
+            if (x0, x1) == whole:  # one digit reads exactly as a picture of one digit does
+                return None, lambda: image_to_mnist(picture)
+            crop = np.pad(ink[:, x0:x1], 4)
+            return None, lambda: image_to_mnist(1.0 - crop)
+
+        def make(group: list[Piece], image, probs) -> DigitReading:
+            return DigitReading(self._predict(image, probs), _box(group))
+
+        return self._read(pieces, height, render, make)
+
+    # -- the search ------------------------------------------------------------------------
+    def _predict(self, image, probs):
+        digit, confidence = self._decide(probs)
+        return self._prediction(digit, confidence, probs, image)
+
+    def _scored(self, candidates: list[tuple]) -> list[tuple]:
+        """(image, probabilities) for each (key, render) candidate; one model call for the new ones."""
+        out: list = [None] * len(candidates)
+        todo = []
+        for i, (key, draw) in enumerate(candidates):
+            if key is not None and key in self._cache:
+                self._cache.move_to_end(key)
+                out[i] = self._cache[key]
+            else:
+                todo.append((i, key, draw()))
+        images = [img for _i, _k, img in todo if img is not None]
+        probs = iter(self._classify(np.stack(images)) if images else ())
+        for i, key, image in todo:
+            out[i] = (image, next(probs) if image is not None else None)
+            if key is not None:
+                self._cache[key] = out[i]
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return out
+
+    def _read(self, pieces: list[Piece], height: float, render, make) -> NumberReading | None:
+        pieces = sorted(pieces, key=lambda p: (p.center, p.x0))
+        n = len(pieces)
+        spans = [
+            (i, j)
+            for j in range(1, n + 1)
+            for i in range(max(0, j - MAX_PIECES_PER_DIGIT), j)
+            if j - i == 1 or _width(pieces[i:j]) <= MAX_DIGIT_WIDTH * height
+        ]
+        results = dict(zip(spans, self._scored([render(pieces[i:j]) for i, j in spans]), strict=True))
+        score = {}
+        for (i, j), (image, probs) in results.items():
+            if image is None:
+                continue
+            score[i, j] = _digit_score(probs) + _shape_score(pieces[i:j], height) - DIGIT_PENALTY
+        if not score:
+            return None
+        if (0, n) in score:
+            score[0, n] += WHOLE_BONUS
+        # best[(i, j)]: the best reading of pieces[:j] whose last digit is pieces[i:j].
+        best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {}
+        for i, j in sorted(score, key=lambda s: s[1]):
+            if i == 0:
+                best[i, j] = (score[i, j], None)
+                continue
+            options = [
+                (best[k, i][0] - _overlap_penalty(pieces[k:i], pieces[i:j], height), (k, i))
+                for k in range(max(0, i - MAX_PIECES_PER_DIGIT), i)
+                if (k, i) in best
+            ]
+            if options:
+                value, back = max(options, key=lambda o: o[0])
+                best[i, j] = (value + score[i, j], back)
+        ends = [key for key in best if key[1] == n]
+        if not ends:
+            return None
+        span: tuple[int, int] | None = max(ends, key=lambda key: best[key][0])
+        chosen = []
+        while span is not None:
+            chosen.append(span)
+            span = best[span][1]
+        digits = []
+        for i, j in reversed(chosen):
+            image, probs = results[i, j]
+            digits.append(make(pieces[i:j], image, probs))
+        return NumberReading(tuple(digits))
+
+
+def column_pieces(ink: np.ndarray, mask: np.ndarray, height: float, cut: bool = True) -> list[Piece]:
+    """Runs of inked columns (specks of under 1% of the largest run's ink left out); a run
+    wider than CUT_WIDTH x height (touching digits) is also cut at its thinnest columns."""
+    columns = mask.any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    weights = [float(ink[:, a:b].sum()) for a, b in runs]
+    keep = [r for r, w in zip(runs, weights, strict=True) if w >= 0.01 * max(weights)]
+    column_ink = ink.sum(axis=0)
+    bounds: list[tuple[int, int]] = []
+    for a, b in keep:
+        cuts = []
+        if cut and b - a > CUT_WIDTH * height:
+            margin = max(1, int(CUT_MARGIN * height))
+            profile = column_ink[a:b]
+            # Candidates: the thinnest columns that are local minima, spaced, a few per height.
+            lows = [c for c in range(2, b - a - 2) if profile[c] <= profile[c - 2 : c + 3].min()]
+            for c in sorted(lows, key=lambda c: profile[c]):
+                x = a + c
+                if x - a < margin or b - x < margin or any(abs(x - o) < margin for o in cuts):
+                    continue
+                cuts.append(x)
+                if len(cuts) >= int((b - a) / (0.3 * height)):
+                    break
+        edges_in = [a, *sorted(cuts), b]
+        bounds.extend(pairwise(edges_in))
+    pieces = []
+    for a, b in bounds:
+        rows = np.flatnonzero(mask[:, a:b].any(axis=1))
+        if len(rows):
+            pieces.append(Piece(-1, int(a), int(b), float(a), float(b), float(rows[0]), float(rows[-1] + 1)))
+    return pieces
+
+
+def _box(group: list[Piece]) -> tuple[float, float, float, float]:
+    return (min(p.x0 for p in group), min(p.y0 for p in group), max(p.x1 for p in group), max(p.y1 for p in group))
+
+
+def _width(group: list[Piece]) -> float:
+    return max(p.x1 for p in group) - min(p.x0 for p in group)
+
+
+def _digit_score(probs: np.ndarray) -> float:
+    """How well a candidate reads as a digit: the log-probability of its best digit ("not a
+    digit" is not a digit: a candidate that is one scores low)."""
+    score = math.log(max(float(np.max(probs[:10])), PROB_FLOOR))
+    return score - NOT_DIGIT_PENALTY * float(probs[10]) if len(probs) > 10 else score
+
+
+def _shape_score(group: list[Piece], height: float) -> float:
+    width = _width(group) / height
+    score = -WIDE_PENALTY * max(0.0, width - WIDE_FROM)
+    parts = _parts(group)
+    if len(parts) > 1:
+        # The parts of one digit overlap (a 4's two strokes, a 5's hat, a 7's bar); two digits
+        # side by side do not. The weakest link counts: the widest gap, or the least overlap.
+        weakest = math.inf
+        left, right = parts[0]
+        for x0, x1 in parts[1:]:
+            overlap = min(right, x1) - x0
+            weakest = min(weakest, overlap / max(min(x1 - x0, right - left), 0.05 * height))
+            if overlap < 0:
+                score -= GAP_PENALTY * -overlap / height
+            right = max(right, x1)
+        # Scaled by width: a narrow group (a 4 whose bar meets its stem) is one digit whatever
+        # its parts do; one as wide as two digits is not.
+        wide = min(1.0, max(0.0, (width - JOIN_FROM) / JOIN_FROM))
+        score -= wide * JOIN_PENALTY * min(1.0, max(0.0, JOIN_OVERLAP - weakest) / JOIN_OVERLAP)
+    return score
+
+
+def _parts(group: list[Piece]) -> list[tuple[float, float]]:
+    """The x extents of a group's parts, left to right: pieces cut from one stroke that still
+    join are one part."""
+    parts: list[list] = []
+    for p in sorted(group, key=lambda p: (p.stroke, p.start)):
+        if parts and p.stroke >= 0 and parts[-1][0] == p.stroke and parts[-1][2] == p.start:
+            parts[-1][2] = p.end
+            parts[-1][3] = min(parts[-1][3], p.x0)
+            parts[-1][4] = max(parts[-1][4], p.x1)
+        else:
+            parts.append([p.stroke, p.start, p.end, p.x0, p.x1])
+    return sorted((x0, x1) for *_rest, x0, x1 in parts)
+
+
+def _overlap_penalty(left: list[Piece], right: list[Piece], height: float) -> float:
+    """Two neighbouring digits whose horizontal extents overlap are less likely two digits."""
+    overlap = max(p.x1 for p in left) - min(p.x0 for p in right)
+    if overlap <= 0:
+        return 0.0
+    narrower = max(min(_width(left), _width(right)), 0.1 * height)
+    return OVERLAP_PENALTY * min(1.0, overlap / narrower)
+
+
+def picture_of(image: np.ndarray) -> Image.Image:
+    """A float ink map (1 = ink) as a dark-on-light picture (tests, benchmarks)."""
+    return Image.fromarray(((1.0 - np.clip(image, 0, 1)) * 255).astype(np.uint8), "L")

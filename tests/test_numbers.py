@@ -1,0 +1,127 @@
+"""Reading numbers in the Qt-free core: segmentation by recognition, on strokes and pictures."""
+
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from digitpad import numbers
+from digitpad.preprocess import open_picture
+
+from helpers import compose_number, render_strokes_png
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    from digitpad.recognizer import Recognizer, load_with_fallback
+
+    return Recognizer(load_with_fallback(None))
+
+
+@pytest.mark.parametrize("text", ["47", "2026", "1905", "386", "71"])
+def test_numbers_of_separate_digits(recognizer, selftest_digits, text):
+    reading = recognizer.read_strokes(compose_number(selftest_digits, text))
+    assert reading.text == text
+    boxes = [d.box for d in reading.digits]
+    assert all(a[2] <= b[0] + 1e-6 for a, b in pairwise(boxes))  # left to right, apart
+
+
+def test_touching_and_overlapping_digits(recognizer, selftest_digits):
+    assert recognizer.read_strokes(compose_number(selftest_digits, "2580", gap=0.0)).text == "2580"
+    assert recognizer.read_strokes(compose_number(selftest_digits, "3695", gap=-0.04)).text == "3695"
+
+
+def test_a_digit_of_two_strokes_and_a_late_stroke(recognizer, selftest_digits):
+    # The 4 is two strokes; its second stroke is drawn last, after the 7.
+    strokes = compose_number(selftest_digits, "47")
+    assert len(strokes) == 3
+    reading = recognizer.read_strokes([strokes[0], strokes[2], strokes[1]])
+    assert reading.text == "47"
+    assert len(reading.digits[0].strokes) == 2 and len(reading.digits[1].strokes) == 1
+
+
+def test_one_stroke_through_two_digits_is_cut(recognizer, selftest_digits):
+    """'00' written without lifting the pen: the stroke is cut at a turning point."""
+    first, second = compose_number(selftest_digits, "00", gap=0.15)
+    joined = [first + second]
+    reading = recognizer.read_strokes(joined)
+    assert reading.text == "00"
+    assert sum(len(s) for d in reading.digits for s in d.strokes) >= len(joined[0])  # all ink kept
+
+
+def test_single_digits_read_as_one_digit_unchanged(recognizer, selftest_digits):
+    for label, strokes in selftest_digits.items():
+        reading = recognizer.read_strokes(strokes)
+        assert reading.is_single, label
+        whole = recognizer.predict_strokes(strokes)
+        assert reading.digits[0].prediction.label == whole.label == label
+        np.testing.assert_allclose(reading.digits[0].prediction.probabilities, whole.probabilities, atol=1e-5)
+
+
+def test_empty_and_bad_input(recognizer):
+    assert recognizer.read_strokes([]) is None
+    assert recognizer.read_strokes([[], []]) is None
+    assert recognizer.read_strokes([[(float("nan"), 1.0)]]) is None
+    dot = recognizer.read_strokes([[(5.0, 5.0)]])
+    assert dot is not None and dot.is_single
+
+
+def test_forty_digits_and_a_long_scribble_stay_bounded(recognizer, selftest_digits):
+    forty = compose_number(selftest_digits, "0123456789" * 4)
+    reading = recognizer.read_strokes(forty)
+    assert len(reading.digits) >= 36 and reading.text.count("?") <= 4
+    rng = np.random.default_rng(0)
+    xs = np.linspace(0, 20000, 8000)
+    scribble = [np.column_stack([xs, 50 + 50 * np.sin(xs / 7) + rng.normal(0, 3, len(xs))]).tolist()]
+    reading = recognizer.read_strokes(scribble)
+    assert reading is not None and len(reading.digits) <= len(numbers.stroke_pieces([np.asarray(scribble[0])]))
+    # Hundreds of short strokes: too many pieces to cut, still read (each stroke is a piece).
+    dashes = [[(x * 30.0, 0.0), (x * 30.0 + 10, 40.0), (x * 30.0 + 20, 0.0)] for x in range(200)]
+    assert len(numbers.stroke_pieces([np.asarray(d) for d in dashes])) > numbers.MAX_PIECES
+    assert recognizer.read_strokes(dashes) is not None
+
+
+def test_candidates_are_cached_by_their_ink(recognizer, selftest_digits):
+    seen = []
+
+    def counting(images):
+        seen.append(len(images))
+        return recognizer.predict_batch(images)
+
+    reader = numbers.NumberReader(counting, recognizer.decide)
+    strokes = compose_number(selftest_digits, "2026")
+    assert reader.read_strokes(strokes[:-1]).text == "202"
+    first = sum(seen)
+    assert reader.read_strokes(strokes).text == "2026"
+    # Only the candidates holding the new stroke are new.
+    assert 1 <= sum(seen) - first <= numbers.MAX_PIECES_PER_DIGIT
+    before = sum(seen)
+    assert reader.read_strokes(strokes).text == "2026"
+    assert sum(seen) == before
+
+
+def test_number_text_and_str(recognizer, selftest_digits):
+    reading = recognizer.read_strokes(compose_number(selftest_digits, "83"))
+    assert str(reading).startswith("83 (8 ") and ", 3 " in str(reading)
+    single = recognizer.read_strokes(selftest_digits[5])
+    assert str(single) == str(single.digits[0].prediction)
+
+
+def test_pictures_of_numbers(recognizer, selftest_digits, tmp_path):
+    path = render_strokes_png(compose_number(selftest_digits, "2026"), tmp_path / "n.png", size=(640, 200), pen=10)
+    reading = recognizer.read_picture(open_picture(path))
+    assert reading.text == "2026"
+    touching = render_strokes_png(
+        compose_number(selftest_digits, "58", gap=0.05), tmp_path / "t.png", size=(400, 200), pen=10
+    )
+    assert recognizer.read_picture(open_picture(touching)).text == "58"
+
+
+def test_a_picture_of_one_digit_reads_as_before(recognizer, selftest_digits, tmp_path):
+    for label in (1, 4, 7):
+        picture = open_picture(render_strokes_png(selftest_digits[label], tmp_path / f"{label}.png"))
+        reading = recognizer.read_picture(picture)
+        assert reading.is_single
+        assert reading.digits[0].prediction.label == recognizer.predict_image(picture).label == label
+    blank = numbers.picture_of(np.zeros((50, 80)))
+    assert recognizer.read_picture(blank) is None
