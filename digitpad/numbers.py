@@ -37,7 +37,7 @@ JOIN_PENALTY = 2.0  # for a digit whose parts stand side by side (overlapping < 
 JOIN_OVERLAP = 0.3
 JOIN_FROM = 0.5  # x height: the join penalty grows from this width to full at twice it
 OVERLAP_PENALTY = 2.5  # for two neighbouring digits whose extents fully overlap
-NOT_DIGIT_PENALTY = 2.0  # x the "not a digit" probability of a candidate
+NOT_DIGIT_COST = 3.0  # a candidate may be "not a digit" (a letter, a scribble), at this cost
 DIGIT_PENALTY = 0.5  # for every digit: two readings that explain the ink equally well -> fewer digits
 WHOLE_BONUS = 1.0  # for reading the whole drawing as one digit: most drawings in the Draw tab are one
 PROB_FLOOR = 1e-6
@@ -199,14 +199,10 @@ class NumberReader:
         pieces = column_pieces(ink, mask, height)
         if len(pieces) > MAX_PIECES:
             pieces = column_pieces(ink, mask, height, cut=False)
-        whole = (pieces[0].x0, pieces[-1].x1)
 
         def render(group: list[Piece]):
             x0, x1 = int(min(p.start for p in group)), int(max(p.end for p in group))
-            if (x0, x1) == whole:  # one digit reads exactly as a picture of one digit does
-                return None, lambda: image_to_mnist(picture)
-            crop = np.pad(ink[:, x0:x1], 4)
-            return None, lambda: image_to_mnist(1.0 - crop)
+            return None, lambda: image_to_mnist(None, ink=ink[:, x0:x1])
 
         def make(group: list[Piece], image, probs) -> DigitReading:
             return DigitReading(self._predict(image, probs), _box(group))
@@ -287,13 +283,13 @@ class NumberReader:
 
 
 def column_pieces(ink: np.ndarray, mask: np.ndarray, height: float, cut: bool = True) -> list[Piece]:
-    """Runs of inked columns (specks of under 1% of the largest run's ink left out); a run
+    """Runs of inked columns (specks of under 5% of the largest run's ink left out); a run
     wider than CUT_WIDTH x height (touching digits) is also cut at its thinnest columns."""
     columns = mask.any(axis=0)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
     runs = list(zip(edges[::2], edges[1::2], strict=True))
     weights = [float(ink[:, a:b].sum()) for a, b in runs]
-    keep = [r for r, w in zip(runs, weights, strict=True) if w >= 0.01 * max(weights)]
+    keep = [r for r, w in zip(runs, weights, strict=True) if w >= 0.05 * max(weights)]
     column_ink = ink.sum(axis=0)
     bounds: list[tuple[int, int]] = []
     for a, b in keep:
@@ -329,10 +325,13 @@ def _width(group: list[Piece]) -> float:
 
 
 def _digit_score(probs: np.ndarray) -> float:
-    """How well a candidate reads as a digit: the log-probability of its best digit ("not a
-    digit" is not a digit: a candidate that is one scores low)."""
+    """How well a candidate reads: the log-probability of its best digit or, at a cost, of "not
+    a digit" (so that a letter is one "not a digit" rather than the ink split into digit-like
+    bits, while ink that digits explain well is read as digits)."""
     score = math.log(max(float(np.max(probs[:10])), PROB_FLOOR))
-    return score - NOT_DIGIT_PENALTY * float(probs[10]) if len(probs) > 10 else score
+    if len(probs) > 10:
+        score = max(score, math.log(max(float(probs[10]), PROB_FLOOR)) - NOT_DIGIT_COST)
+    return score
 
 
 def _shape_score(group: list[Piece], height: float) -> float:

@@ -96,29 +96,12 @@ def strokes_to_mnist(strokes: Sequence[Stroke], width: float = STROKE_WIDTH) -> 
 
 
 def to_ink(image) -> np.ndarray:
-    """A picture (PIL image or array, any mode) -> float32 2-D ink map in [0, 1], 1 = ink.
-    Works for dark-on-light and light-on-dark: the border's colour is taken as the paper."""
-    if isinstance(image, Image.Image):
-        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-            rgba = image.convert("RGBA")
-            paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-            image = Image.alpha_composite(paper, rgba)
-        gray = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
-    else:
-        gray = np.asarray(image, dtype=np.float32)
-        if gray.ndim == 3:
-            gray = gray[..., :3].mean(axis=2)
-        if gray.max() > 1.0:
-            gray = gray / 255.0
-    if gray.ndim != 2 or min(gray.shape) < 1:
-        raise ValueError("not a 2-D image")
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    paper = float(np.median(border))
-    ink = gray if paper < 0.5 else 1.0 - gray
-    paper_level = 1.0 - paper if paper >= 0.5 else paper
-    ink = (ink - paper_level) / max(1e-6, 1.0 - paper_level)
-    ink[ink < 0.15] = 0.0  # paper texture and JPEG noise are not ink
-    return np.clip(ink, 0.0, 1.0).astype(np.float32)
+    """A picture (PIL image or array, any mode) -> float32 2-D ink map in [0, 1], 1 = ink,
+    holding only the handwriting: paper read locally (uneven light, shadows), ruled lines,
+    border marks and specks left out; dark-on-light and light-on-dark (see `paper`)."""
+    from .paper import find_ink
+
+    return find_ink(image)
 
 
 def stroke_thickness(ink: np.ndarray) -> float:
@@ -190,9 +173,10 @@ def _normalise_thickness(work: Image.Image, width: float) -> Image.Image:
     return work
 
 
-def image_to_mnist(image, width: float = STROKE_WIDTH) -> np.ndarray | None:
-    """A picture of one digit -> float32 (28, 28) in [0, 1], or None when it holds no ink."""
-    ink = to_ink(image)
+def image_to_mnist(image, width: float = STROKE_WIDTH, ink: np.ndarray | None = None) -> np.ndarray | None:
+    """A picture of one digit -> float32 (28, 28) in [0, 1], or None when it holds no ink.
+    `ink`: the picture's ink map (`to_ink`) when the caller has it already (then `image` is unused)."""
+    ink = to_ink(image) if ink is None else ink
     if ink.max() <= 0:
         return None
     crop = ink[_bbox(ink > 0.2 * ink.max())]
@@ -205,6 +189,8 @@ def image_to_mnist(image, width: float = STROKE_WIDTH) -> np.ndarray | None:
     work.paste(pic.resize(size, resample), (WORK_SIDE // 4, WORK_SIDE // 4))
     work = _normalise_thickness(work, width)
     arr = np.asarray(work, dtype=np.float32) / 255.0
+    if not (arr > 0.2).any():  # faint specks only
+        return None
     arr = arr[_bbox(arr > 0.2)]
     # Scale the longer side to 20 px (anti-aliased), then centre the mass on MNIST's centre.
     h, w = arr.shape

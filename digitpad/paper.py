@@ -1,0 +1,215 @@
+"""Pictures of paper -> where the handwriting is. Photos and scans, not just clean images.
+
+A photo of a page is not "ink on a uniform background": one side of the page is brighter than the
+other, the border holds a shadow or the table, the paper may be ruled or squared, the sensor adds
+noise. So the paper's brightness is estimated locally (a morphological closing of a downscaled
+copy, smoothed: the ink is thinner than the window, so the window's brightest pixel is paper, while
+shadows and the page's edge are larger and keep their place),
+and ink is how much darker than its own paper a pixel is. Ink is then split into connected parts
+(8-connected, labelled from runs) and what is not handwriting is left out: ruled and grid lines
+(straight runs across most of the picture), marks along the border (page edges, shadows) when
+there is handwriting elsewhere, and specks. Light ink on a dark ground (a blackboard, a negative)
+is read the same way, inverted; coloured ink counts by its darkest channel.
+
+NumPy and Pillow only: a connected-component labeller from scipy or OpenCV would save a screen
+of code but add tens of megabytes to an installer that has 8 MiB left."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+MAX_SIDE = 1200  # larger pictures are reduced first (box filter): 20 px of digit is all the model needs
+BACKGROUND_SIDE = 128  # the paper's brightness is estimated at this size (smooth: lighting, shadows)
+BACKGROUND_WINDOW = 1 / 8  # of the longer side: wider than any pen stroke, narrower than lighting changes
+INK_CONTRAST = 0.35  # a pixel is ink when it is at least this much darker than its paper (fraction):
+# pens, markers and chalk are far darker (0.6-0.9); paper texture, walls and JPEG noise are not
+LINE_LENGTH = 0.75  # a straight run over this fraction of the picture's width (height) is a ruled line
+MIN_PART = 0.015  # of the longer side: smaller parts are specks (dust, JPEG blocks, grid crossings)
+EDGE_BAND = 0.06  # a part touching the border and thinner than this (of the side) is the page's edge
+SPECK = 0.05  # parts with less than this fraction of the largest part's ink are specks
+
+
+def gray_of(image) -> np.ndarray:
+    """Float 2-D in [0, 1], dark ink on light paper whatever the picture: transparency over white,
+    16-bit and CMYK handled; colours by their darkest channel (blue or red ink is dark)."""
+    if isinstance(image, Image.Image):
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            rgba = image.convert("RGBA")
+            image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+            arr = np.asarray(image, dtype=np.float64)
+            top = 65535.0 if image.mode.startswith("I;16") or arr.max() > 255 else 255.0
+            channels = np.clip(arr / top, 0, 1)[..., None]
+        else:
+            channels = np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
+    else:
+        arr = np.asarray(image, dtype=np.float64)
+        if arr.ndim == 3:
+            arr = arr[..., :3]
+        channels = arr / 255.0 if arr.size and arr.max() > 1.0 else arr
+        if channels.ndim == 2:
+            channels = channels[..., None]
+    if channels.ndim != 3 or min(channels.shape[:2]) < 1:
+        raise ValueError("not a 2-D image")
+    luminance = channels.mean(axis=2)
+    if np.median(luminance) < 0.5:  # light ink on a dark ground: read it inverted
+        return (1.0 - channels.max(axis=2)).astype(np.float32)
+    return channels.min(axis=2).astype(np.float32)
+
+
+def reduce_large(gray: np.ndarray) -> np.ndarray:
+    side = max(gray.shape)
+    if side <= MAX_SIDE:
+        return gray
+    factor = side / MAX_SIDE
+    size = (max(1, round(gray.shape[1] / factor)), max(1, round(gray.shape[0] / factor)))
+    return np.asarray(Image.fromarray(gray, "F").resize(size, Image.Resampling.BOX), dtype=np.float32)
+
+
+def paper_brightness(gray: np.ndarray) -> np.ndarray:
+    """The paper's brightness under every pixel (same shape as `gray`)."""
+    h, w = gray.shape
+    factor = max(1.0, max(h, w) / BACKGROUND_SIDE)
+    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    eight_bit = Image.fromarray(np.clip(gray * 255 + 0.5, 0, 255).astype(np.uint8), "L")
+    small = eight_bit.resize(size, Image.Resampling.BOX)
+    window = max(3, int(max(size) * BACKGROUND_WINDOW) | 1)
+    window = min(window, 31)
+    # A closing: the maximum takes the ink away (it is narrower than the window), the minimum
+    # brings back the shape of what is larger (shadows, the page's edge) where it was.
+    small = small.filter(ImageFilter.MaxFilter(window)).filter(ImageFilter.MinFilter(window))
+    small = small.filter(ImageFilter.BoxBlur(max(1, window // 4)))
+    return np.asarray(small.resize((w, h), Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
+
+
+def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components of a boolean mask: (labels, count); label 0 is the background.
+    Runs of each row are joined to the touching runs of the row above (union-find)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    diff = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(diff == 1)
+    _rows, ends = np.nonzero(diff == -1)  # exclusive; same row-major order as the starts
+    n = len(rows)
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_first = np.searchsorted(rows, np.arange(h + 1))
+    for r in range(1, h):
+        a, a_end = row_first[r - 1], row_first[r]
+        b, b_end = row_first[r], row_first[r + 1]
+        while a < a_end and b < b_end:
+            # 8-connectivity: runs touch when they overlap or meet at a corner.
+            if ends[a] >= starts[b] and ends[b] >= starts[a]:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            if ends[a] < ends[b]:
+                a += 1
+            else:
+                b += 1
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    _unique, ids = np.unique(roots, return_inverse=True)
+    labels = np.zeros((h, w), np.int32)
+    lengths = ends - starts
+    first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    flat = np.repeat(rows * w + starts, lengths) + (np.arange(int(lengths.sum())) - first)
+    labels.ravel()[flat] = np.repeat(ids + 1, lengths)  # each run painted with its component's id
+    return labels, int(ids.max() + 1) if n else 0
+
+
+LINE_ANGLES = np.deg2rad(np.arange(-8.0, 8.5, 1.0))  # ruled lines photographed a little askew
+
+
+def _line_pixels(mask: np.ndarray) -> np.ndarray:
+    """Pixels of straight, nearly horizontal lines across most of the picture (ruled paper),
+    when there are at least two of them: one long straight stroke alone may be a 1 or a 7's
+    bar. Found by projecting the ink along each angle: a line is a row of the projection that
+    holds over LINE_LENGTH of the width; only its own pixels are removed, not the ink it crosses."""
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    out = np.zeros_like(mask)
+    if len(ys) < LINE_LENGTH * w:
+        return out
+    best = None
+    for angle in LINE_ANGLES:
+        rows = np.round(ys - (xs - w / 2) * np.tan(angle)).astype(np.int64)
+        offset = rows.min()
+        counts = np.bincount(rows - offset)
+        full = np.flatnonzero(counts >= LINE_LENGTH * w)
+        if len(full) and (best is None or len(full) > len(best[1])):
+            best = (rows, full + offset)
+    if best is None:
+        return out
+    rows, full = best
+    separate = 1 + np.count_nonzero(np.diff(full) > 2)
+    if separate < 2:
+        return out
+    on_line = np.isin(rows, np.unique(np.concatenate([full - 1, full, full + 1])))  # +-1: antialiasing
+    out[ys[on_line], xs[on_line]] = True
+    return out
+
+
+def _boxes(labels: np.ndarray, count: int):
+    """(top, left, bottom, right), exclusive, of each labelled part, as arrays of `count`."""
+    ys, xs = np.nonzero(labels)
+    ids = labels[ys, xs] - 1
+    top, left = np.full(count, labels.shape[0]), np.full(count, labels.shape[1])
+    bottom, right = np.zeros(count, np.int64), np.zeros(count, np.int64)
+    np.minimum.at(top, ids, ys)
+    np.minimum.at(left, ids, xs)
+    np.maximum.at(bottom, ids, ys + 1)
+    np.maximum.at(right, ids, xs + 1)
+    return top, left, bottom, right
+
+
+def find_ink(image) -> np.ndarray:
+    """A picture -> float32 ink map in [0, 1] (1 = ink) holding only the handwriting; all zeros
+    when there is none (a blank page, a wall)."""
+    gray = reduce_large(gray_of(image))
+    paper = paper_brightness(gray)
+    contrast = np.clip((paper - gray) / np.maximum(paper, 0.05), 0.0, 1.0)
+    mask = contrast >= INK_CONTRAST
+    if not mask.any():
+        return np.zeros_like(contrast)
+    # Ruled and grid lines: long straight runs, horizontal and vertical; looked for in fainter
+    # ink too, since printed lines are lighter than a pen and break up at the threshold.
+    faint = contrast >= INK_CONTRAST / 2
+    lines = _line_pixels(faint) | _line_pixels(faint.T).T
+    if lines.any():  # where the pen crosses a line it is darker than the line: that ink stays
+        level = float(np.median(contrast[lines]))
+        lines &= contrast < max(level + 0.15, 1.3 * level)
+    mask &= ~lines
+    labels, count = label(mask)
+    if count == 0:
+        return np.zeros_like(contrast)
+    weights = np.bincount(labels.ravel(), weights=contrast.ravel(), minlength=count + 1)[1:]
+    h, w = mask.shape
+    top, left, bottom, right = _boxes(labels, count)
+    tall, wide = bottom - top, right - left
+    # Specks: little ink next to the largest part, or too small to be handwriting at all.
+    keep = (weights >= SPECK * weights.max()) & (np.maximum(tall, wide) >= MIN_PART * max(h, w))
+    # A band across the whole picture is a shadow's or a fold's edge, not a digit.
+    keep &= ~(((wide >= 0.9 * w) & (tall < 0.15 * h)) | ((tall >= 0.9 * h) & (wide < 0.15 * w)))
+    border = np.zeros(count, bool)
+    for edge in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
+        border[np.unique(edge[edge > 0]) - 1] = True
+    # Marks hugging the border (the page's edge, a shadow's rim) are not handwriting.
+    keep &= ~(border & (np.minimum(tall / h, wide / w) < EDGE_BAND))
+    if (keep & ~border).any():  # handwriting away from the border: the border's marks are the page's
+        inner = weights[keep & ~border].max()
+        keep &= ~border | (weights >= inner)
+    kept = np.concatenate([[False], keep])[labels]
+    # The soft edges of the strokes kept (below the contrast threshold) belong to them too.
+    near = np.asarray(Image.fromarray(kept.astype(np.uint8) * 255, "L").filter(ImageFilter.MaxFilter(3))) > 0
+    # Ink strength: the contrast, stretched so that a pen stroke's core is full ink.
+    strong = float(np.percentile(contrast[kept], 90)) if kept.any() else 1.0
+    ink = np.clip((contrast - INK_CONTRAST / 2) / max(strong - INK_CONTRAST / 2, 1e-3), 0.0, 1.0)
+    return np.where(near & ~lines, ink, 0.0).astype(np.float32)
