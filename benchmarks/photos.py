@@ -166,12 +166,47 @@ def blank_pictures(rng: np.random.Generator, count: int = 20) -> list[tuple[str,
     return out
 
 
+FIXTURES = [  # (name, digit, kinds): the test suite's photos, made from the shipped self-test digits
+    ("uneven-light-3", 3, {"uneven-light", "noise", "jpeg"}),
+    ("border-shadow-5", 5, {"shadow", "uneven-light", "blur", "jpeg"}),
+    ("ruled-7", 7, {"ruled", "noise", "jpeg"}),
+    ("grid-8", 8, {"grid", "rotation", "jpeg"}),
+    ("blue-ink-2", 2, {"blue-ink", "uneven-light", "jpeg"}),
+    ("exif-rotated-4", 4, {"perspective", "noise", "jpeg"}),
+]
+
+
+def write_fixtures(folder: Path, seed: int = 0) -> None:
+    """The photos kept as test fixtures (tests/fixtures/photos): a few JPEGs of the self-test
+    digits, one stored sideways with an EXIF orientation tag, and a blank ruled page."""
+    from digitpad import resources
+
+    digits = {d["label"]: d["strokes"] for d in resources.selftest_digits()}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, digit, kinds in FIXTURES:
+        rng = np.random.default_rng([seed, digit])
+        picture = make_photo(digits[digit], rng, kinds).convert("RGB")
+        if name.startswith("exif-rotated"):
+            # Stored sideways, as a phone held on its side does; the tag says how to turn it.
+            exif = Image.Exif()
+            exif[0x0112] = 6  # orientation: turn 90 degrees clockwise to view
+            picture.transpose(Image.Transpose.ROTATE_90).save(folder / f"{name}.jpg", quality=80, exif=exif)
+        else:
+            picture.save(folder / f"{name}.jpg", quality=80)
+    blank = make_photo(None, np.random.default_rng([seed, 99]), {"ruled", "uneven-light", "shadow", "noise"})
+    blank.convert("RGB").save(folder / "blank-ruled-page.jpg", quality=80)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", default=str(DEV_STROKES))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, help="only the first N drawings")
+    parser.add_argument("--write-fixtures", metavar="DIR", help="write the test suite's photos to DIR and stop")
     args = parser.parse_args(argv)
+    if args.write_fixtures:
+        write_fixtures(Path(args.write_fixtures), args.seed)
+        return 0
     from digitpad.pendata import read_rows
     from digitpad.preprocess import open_picture
     from digitpad.recognizer import Recognizer, load_with_fallback

@@ -196,13 +196,19 @@ def find_ink(image) -> np.ndarray:
     tall, wide = bottom - top, right - left
     # Specks: little ink next to the largest part, or too small to be handwriting at all.
     keep = (weights >= SPECK * weights.max()) & (np.maximum(tall, wide) >= MIN_PART * max(h, w))
-    # A band across the whole picture is a shadow's or a fold's edge, not a digit.
-    keep &= ~(((wide >= 0.9 * w) & (tall < 0.15 * h)) | ((tall >= 0.9 * h) & (wide < 0.15 * w)))
+
     border = np.zeros(count, bool)
-    for edge in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
-        border[np.unique(edge[edge > 0]) - 1] = True
-    # Marks hugging the border (the page's edge, a shadow's rim) are not handwriting.
-    keep &= ~(border & (np.minimum(tall / h, wide / w) < EDGE_BAND))
+    hugging = np.zeros(count, bool)  # thin along the border it touches: the page's edge, a shadow's rim
+    for edge, depth in (
+        (labels[0], tall / h),
+        (labels[-1], tall / h),
+        (labels[:, 0], wide / w),
+        (labels[:, -1], wide / w),
+    ):
+        ids = np.unique(edge[edge > 0]) - 1
+        border[ids] = True
+        hugging[ids] |= depth[ids] < EDGE_BAND
+    keep &= ~hugging
     if (keep & ~border).any():  # handwriting away from the border: the border's marks are the page's
         inner = weights[keep & ~border].max()
         keep &= ~border | (weights >= inner)

@@ -47,6 +47,18 @@ def _points(strokes: Sequence[Stroke]) -> np.ndarray:
     return np.array([p[:2] for s in strokes for p in s], dtype=np.float64)
 
 
+def _thin(pts: np.ndarray, step: float) -> np.ndarray:
+    """The points of a polyline at least about `step` apart along it (ends kept): a fast tablet
+    or a long scribble gives thousands of points a quarter of an output pixel apart, and
+    drawing each joint costs time without changing a pixel."""
+    if len(pts) <= 2:
+        return pts
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(pts, axis=0).T))])
+    keep = np.concatenate([[True], np.diff(np.floor(along / step)) > 0])
+    keep[-1] = True
+    return pts[keep]
+
+
 def _render(strokes, origin, scale: float, offset: np.ndarray, width: float) -> np.ndarray:
     """Draw strokes mapped by (p - origin) * scale + offset (output pixels), anti-aliased."""
     ss = SUPERSAMPLE
@@ -56,7 +68,7 @@ def _render(strokes, origin, scale: float, offset: np.ndarray, width: float) -> 
     for stroke in strokes:
         if not len(stroke):
             continue
-        pts = ((np.asarray(stroke, dtype=np.float64)[:, :2] - origin) * scale + offset) * ss
+        pts = _thin(((np.asarray(stroke, dtype=np.float64)[:, :2] - origin) * scale + offset) * ss, ss / 2)
         xy = [tuple(p) for p in pts]
         if len(xy) > 1:
             draw.line(xy, fill=255, width=max(1, int(round(width * ss))), joint="curve")

@@ -1,0 +1,93 @@
+"""Photos and scans of paper (issue 13): the picture path through `predict`, and its parts."""
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from digitpad import paper
+from digitpad.preprocess import image_to_mnist, open_picture
+
+from helpers import run_cli
+
+PHOTOS = Path(__file__).parent / "fixtures" / "photos"  # made by `python -m benchmarks.photos --write-fixtures`
+EXPECTED = {
+    "uneven-light-3.jpg": 3,
+    "border-shadow-5.jpg": 5,
+    "ruled-7.jpg": 7,
+    "grid-8.jpg": 8,
+    "blue-ink-2.jpg": 2,
+    "exif-rotated-4.jpg": 4,
+}
+
+
+def test_predict_reads_photos_and_says_when_a_page_is_blank():
+    files = [PHOTOS / name for name in EXPECTED] + [PHOTOS / "blank-ruled-page.jpg"]
+    result = run_cli("predict", *map(str, files))
+    lines = result.stdout.splitlines()
+    for line, (name, digit) in zip(lines, EXPECTED.items(), strict=True):
+        assert line.startswith(f"{PHOTOS / name}: {digit} ("), result.stdout
+    assert "blank-ruled-page.jpg: no digit found" in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_the_exif_photo_is_stored_sideways():
+    with Image.open(PHOTOS / "exif-rotated-4.jpg") as raw:
+        assert raw.getexif()[0x0112] == 6
+        width, height = raw.size
+    upright = open_picture(PHOTOS / "exif-rotated-4.jpg")
+    assert upright.size == (height, width)
+
+
+def page(width=400, height=300, level=0.85):
+    return np.full((height, width), level, np.float32)
+
+
+def draw_one(gray, x=200, top=80, bottom=220, ink=0.1, pen=6):
+    gray[top:bottom, x - pen // 2 : x + pen // 2] = ink
+    return gray
+
+
+def test_uneven_lighting_is_not_ink():
+    gray = page() - np.linspace(0, 50 / 255, 400, dtype=np.float32)[None, :]  # 50 grey levels across
+    ink = paper.find_ink(draw_one(gray, x=300))
+    cols = np.flatnonzero(ink.max(axis=0) > 0)
+    assert cols.min() >= 290 and cols.max() <= 310  # only the stroke; the darker side is paper
+
+
+def test_border_shadow_and_ruled_lines_are_left_out_but_a_lone_1_stays():
+    gray = page()
+    gray[:, :40] *= 0.5  # a shadow over the left border
+    for y in range(20, 300, 30):  # ruled lines, lighter than the pen
+        gray[y : y + 2] = 0.55
+    ink = paper.find_ink(draw_one(gray))
+    assert ink[:, :60].max() == 0  # the shadow's edge is not ink
+    assert ink[50, 250:].max() == 0 and ink[110, 250:].max() == 0  # the lines are not ink
+    assert ink[80:220, 197:203].mean() > 0.8  # the pen stroke is, where it crosses a line too
+    # One long straight stroke alone is a 1, not a ruled line.
+    one = paper.find_ink(draw_one(page(), top=5, bottom=295))
+    assert one[10:290, 197:203].mean() > 0.8
+
+
+def test_light_on_dark_colour_16_bit_and_blank():
+    dark = 1.0 - draw_one(page(), ink=0.1)  # chalk on a board
+    assert paper.find_ink(dark)[100:200, 198:202].mean() > 0.8
+    rgb = np.stack([page()] * 3, axis=2)
+    rgb[80:220, 197:203] = (0.1, 0.15, 0.6)  # blue ink
+    assert paper.find_ink(rgb)[100:200, 198:202].mean() > 0.8
+    sixteen = Image.fromarray((draw_one(page()) * 65535).astype(np.uint16))
+    assert image_to_mnist(sixteen) is not None
+    rng = np.random.default_rng(0)
+    noisy = page() + rng.normal(0, 0.03, (300, 400)).astype(np.float32)  # sensor noise, no ink
+    assert paper.find_ink(noisy).max() == 0 and image_to_mnist(noisy) is None
+
+
+def test_labelling_joins_diagonal_neighbours():
+    mask = np.zeros((6, 8), bool)
+    mask[1, 1:3] = mask[2, 3] = True  # touching at a corner: one part
+    mask[4, 5:7] = True
+    mask[5, 0] = True
+    labels, count = paper.label(mask)
+    assert count == 3
+    assert labels[1, 1] == labels[2, 3] != labels[4, 5] != labels[5, 0]
+    assert (labels > 0).sum() == mask.sum()
