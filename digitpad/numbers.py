@@ -193,6 +193,9 @@ class NumberReader:
         ink = to_ink(picture)
         if ink.max() <= 0:
             return None
+        # Boxes in the picture's own pixels (a large picture is read reduced).
+        width = picture.size[0] if isinstance(picture, Image.Image) else np.asarray(picture).shape[1]
+        factor = width / ink.shape[1]
         mask = ink > 0.2 * ink.max()
         rows = np.flatnonzero(mask.any(axis=1))
         height = float(rows[-1] - rows[0] + 1)
@@ -205,7 +208,7 @@ class NumberReader:
             return None, lambda: image_to_mnist(None, ink=ink[:, x0:x1])
 
         def make(group: list[Piece], image, probs) -> DigitReading:
-            return DigitReading(self._predict(image, probs), _box(group))
+            return DigitReading(self._predict(image, probs), tuple(v * factor for v in _box(group)))
 
         return self._read(pieces, height, render, make)
 

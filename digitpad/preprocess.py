@@ -131,7 +131,7 @@ def stroke_thickness(ink: np.ndarray) -> float:
 MAX_PICTURE_PIXELS = 40_000_000  # a 8000x5000 photo; larger would take gigabytes to decode
 
 
-class PictureError(Exception):
+class PictureError(ValueError):
     """A picture DigitPad cannot read; the message is meant for the user."""
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 PEN_WIDTH_FRACTION = 0.045  # of the canvas side: looks like a marker at any window size
@@ -15,6 +16,7 @@ class DrawingCanvas(QWidget):
     strokes_changed = Signal()  # any change: a point added, undo, redo, clear
     stroke_finished = Signal()  # pen-up
     box_clicked = Signal(int)  # a right-click inside the box of a digit of the reading shown
+    picture_dropped = Signal(object)  # a local file path (str) or a QImage dropped on the canvas
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -24,11 +26,13 @@ class DrawingCanvas(QWidget):
         self.setMinimumSize(560, 240)  # a six-digit number fits at a comfortable size
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(True)
         self.setAccessibleName("Drawing canvas")
         self.setToolTip("Draw a digit or a number here; right-click a boxed digit to select it")
         # Undo history as a list of drawings (tuples of strokes); _at is the one shown.
         # Strokes are tuples, so snapshots share them and cost little.
         self._history: list[tuple] = [()]
+        self._pictures: list[QImage | None] = [None]  # the picture under the strokes, per history entry
         self._at = 0
         self._current: list[tuple[float, float]] | None = None
         self._boxes: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 of each digit read
@@ -46,8 +50,17 @@ class DrawingCanvas(QWidget):
             out.append(list(self._current))
         return out
 
+    def picture(self) -> QImage | None:
+        """The picture opened, dropped or pasted onto the canvas (strokes may be drawn on top)."""
+        return self._pictures[self._at]
+
+    def set_picture(self, image: QImage) -> None:
+        """Show a picture instead of the drawing (undo brings the drawing back)."""
+        self._current = None
+        self._push((), image)
+
     def is_empty(self) -> bool:
-        return not self._strokes and not self._current
+        return not self._strokes and not self._current and self.picture() is None
 
     def is_drawing(self) -> bool:
         """True while the pen is down."""
@@ -72,14 +85,19 @@ class DrawingCanvas(QWidget):
     def clear(self) -> None:
         """Wipe the drawing; undo brings it back."""
         self._current = None
-        if self._strokes:
-            self._push(())
+        if self._strokes or self.picture() is not None:
+            self._push((), None)
         else:
             self._changed()
 
-    def _push(self, drawing: tuple) -> None:
+    _KEEP = object()
+
+    def _push(self, drawing: tuple, picture=_KEEP) -> None:
+        picture = self.picture() if picture is DrawingCanvas._KEEP else picture
         del self._history[self._at + 1 :]  # a new action forgets what could be redone
+        del self._pictures[self._at + 1 :]
         self._history.append(drawing)
+        self._pictures.append(picture)
         self._at += 1
         self._changed()
 
@@ -175,6 +193,45 @@ class DrawingCanvas(QWidget):
             return True
         return super().event(event)
 
+    # -- pictures: drag and drop --------------------------------------------------------
+    def dragEnterEvent(self, event):
+        mime = event.mimeData()
+        if mime.hasImage() or any(url.isLocalFile() for url in mime.urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        mime = event.mimeData()
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        if files:
+            self.picture_dropped.emit(files[0])
+        elif mime.hasImage():
+            self.picture_dropped.emit(QImage(mime.imageData()))
+        event.acceptProposedAction()
+
+    def picture_rect(self) -> QRectF:
+        """Where the picture is shown: as large as fits, centred, its aspect kept."""
+        image = self.picture()
+        if image is None or image.isNull():
+            return QRectF()
+        scale = min(self.width() / image.width(), self.height() / image.height())
+        w, h = image.width() * scale, image.height() * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def composite(self) -> np.ndarray:
+        """What is on the canvas, picture and strokes, as a grey (h, w) array in [0, 1] (1 =
+        white) in widget pixels: a picture is read from this, so boxes land where they show."""
+        image = QImage(self.width(), self.height(), QImage.Format.Format_Grayscale8)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        if self.picture() is not None:
+            painter.drawImage(self.picture_rect(), self.picture())
+        self._paint_strokes(painter, QColor("black"))
+        painter.end()
+        data = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+        return data[:, : image.width()].astype(np.float32) / 255.0
+
     # -- painting ------------------------------------------------------------------------
     def pen_width(self) -> float:
         return max(6.0, min(self.width(), self.height()) * PEN_WIDTH_FRACTION)
@@ -188,9 +245,21 @@ class DrawingCanvas(QWidget):
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         if self.is_empty():
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit or a number here")
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                "Draw a digit or a number here\n(or drop, paste or open a picture)",
+            )
+        if self.picture() is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(self.picture_rect(), self.picture())
+        self._paint_strokes(painter, self.palette().text().color())
+        self._paint_boxes(painter)
+        painter.end()
+
+    def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
         pen = QPen(
-            self.palette().text().color(),
+            color,
             self.pen_width(),
             Qt.PenStyle.SolidLine,
             Qt.PenCapStyle.RoundCap,
@@ -205,8 +274,6 @@ class DrawingCanvas(QWidget):
             for x, y in stroke[1:]:
                 path.lineTo(x, y)
             painter.drawPath(path)
-        self._paint_boxes(painter)
-        painter.end()
 
     def _paint_boxes(self, painter: QPainter) -> None:
         if len(self._boxes) < 2:

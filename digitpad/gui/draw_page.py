@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ..recognizer import NOT_A_DIGIT, class_name
 from .canvas import DrawingCanvas
-from .images import grayscale_pixmap
+from .images import grayscale_pixmap, load_picture, qimage_of
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
 
@@ -85,6 +85,7 @@ class DrawPage(QWidget):
         self.confidence_label = QLabel("Loading model…")
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart = ProbabilityChart()
+        self.chart.setMaximumHeight(240)
         self.preview = QLabel()
         self.preview.setFixedSize(112, 112)
         self.preview.setToolTip("The 28x28 image the model sees")
@@ -103,7 +104,11 @@ class DrawPage(QWidget):
         self.clear_action = QAction("Clear", self)
         self.clear_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Key.Key_Delete)])
         self.clear_action.setToolTip("Clear the canvas (Esc or Delete); Undo brings it back")
-        for action in (self.undo_action, self.redo_action, self.clear_action):
+        self.paste_action = QAction("Paste Picture", self)
+        self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
+        self.paste_action.setToolTip("Paste a picture, or a picture file copied in the file manager (Ctrl+V)")
+        self.paste_action.triggered.connect(self.paste)
+        for action in (self.undo_action, self.redo_action, self.clear_action, self.paste_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.undo_action.triggered.connect(self.canvas.undo)
         self.redo_action.triggered.connect(self.canvas.redo)
@@ -196,9 +201,9 @@ class DrawPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.warning)
-        layout.addWidget(self.canvas, 3)
+        layout.addWidget(self.canvas, 1)  # the canvas takes what the answer panel leaves
         layout.addLayout(buttons)
-        layout.addLayout(bottom, 2)
+        layout.addLayout(bottom)
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -207,6 +212,8 @@ class DrawPage(QWidget):
         self.canvas.strokes_changed.connect(self._on_strokes_changed)
         self.canvas.stroke_finished.connect(self.recognise)
         self.canvas.box_clicked.connect(self.select_digit)
+        self.canvas.picture_dropped.connect(self.show_picture)
+        self._picture_task = None
         service.prediction_ready.connect(self._show_prediction)
         service.model_ready.connect(lambda _loaded: self.recognise())
         self._update_actions()
@@ -227,6 +234,7 @@ class DrawPage(QWidget):
 
     def _update_actions(self) -> None:
         current = getattr(self, "_is_current", True)
+        self.paste_action.setEnabled(current)
         self.undo_action.setEnabled(current and self.canvas.can_undo())
         self.redo_action.setEnabled(current and self.canvas.can_redo())
         self.clear_action.setEnabled(current and not self.canvas.is_empty())
@@ -237,8 +245,69 @@ class DrawPage(QWidget):
             self.service.cancel()
             self._display(None)
             return
-        if self.service.ready:
+        if not self.service.ready:
+            return
+        if self.canvas.picture() is not None:  # a picture, and maybe strokes on it: read as a picture
+            self.service.request_picture(self.canvas.composite())
+        else:
             self.service.request(self.canvas.strokes())
+
+    # -- pictures ------------------------------------------------------------------------
+    def show_picture(self, picture) -> None:
+        """Put a picture on the canvas to read it: a file path (opened on a worker thread, so a
+        huge or slow file never freezes the window) or a QImage (dropped or pasted)."""
+        from PySide6.QtGui import QImage
+
+        from .workers import BackgroundTask
+
+        if isinstance(picture, QImage):
+            if picture.isNull():
+                self._say("That picture is empty.", error=True)
+                return
+            if max(picture.width(), picture.height()) > 2048:
+                picture = picture.scaled(
+                    2048, 2048, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            self.canvas.set_picture(picture.convertToFormat(QImage.Format.Format_RGB888))
+            self._say("Picture pasted. Clear removes it; Undo brings back what was there.")
+            return
+        path = str(picture)
+        self._say(f"Opening {path}…")
+        task = self._picture_task = BackgroundTask(lambda: load_picture(path), self)
+        task.done.connect(lambda image, path=path: self._picture_loaded(task, path, image))
+        task.failed.connect(lambda exc, path=path: self._picture_failed(task, path, exc))
+        task.start()
+
+    def _picture_loaded(self, task, path: str, image) -> None:
+        if task is not self._picture_task:
+            return  # a newer picture was asked for
+        from pathlib import Path
+
+        self.canvas.set_picture(qimage_of(image))
+        self._say(f"Opened {Path(path).name}. Clear removes it; Undo brings back what was there.")
+
+    def _picture_failed(self, task, path: str, exc) -> None:
+        if task is not self._picture_task:
+            return
+        from pathlib import Path
+
+        from ..preprocess import PictureError
+
+        reason = str(exc) if isinstance(exc, PictureError) else f"{type(exc).__name__}: {exc}"
+        self._say(f"Could not open {Path(path).name}: {reason}", error=True)
+
+    def paste(self) -> None:
+        """Ctrl+V: a picture on the clipboard, or a picture file copied in a file manager."""
+        from PySide6.QtWidgets import QApplication
+
+        mime = QApplication.clipboard().mimeData()
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime is not None else []
+        if files:
+            self.show_picture(files[0])
+        elif mime is not None and mime.hasImage():
+            self.show_picture(QApplication.clipboard().image())
+        else:
+            self._say("Nothing to paste: copy a picture, or a picture file in the file manager.", error=True)
 
     def _show_prediction(self, request_id: int, reading) -> None:
         self._display(reading)
@@ -259,9 +328,12 @@ class DrawPage(QWidget):
         if reading is None:
             self.selected = None
             self._set_answer_text("" if self.service.ready else "…")
-            self.confidence_label.setText(
-                "Draw a digit or a number" if self.service.ready else "Loading model… you can draw already"
-            )
+            if not self.service.ready:
+                self.confidence_label.setText("Loading model… you can draw already")
+            elif self.canvas.picture() is not None:
+                self.confidence_label.setText("No handwriting found in this picture")
+            else:
+                self.confidence_label.setText("Draw a digit or a number")
             self._set_chooser([])
             self.canvas.set_boxes([])
             self._show_selected()

@@ -82,6 +82,11 @@ class MainWindow(QMainWindow):
         open_model.setShortcut(QKeySequence.StandardKey.Open)
         open_model.triggered.connect(self._choose_model_file)
         file_menu.addAction(open_model)
+        open_image = QAction("Open &Image…", self)
+        open_image.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        open_image.setToolTip("Read a digit or a number in a picture: a photo, a scan, a screenshot")
+        open_image.triggered.connect(self._choose_picture_file)
+        file_menu.addAction(open_image)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -90,6 +95,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         for action in (self.draw_page.undo_action, self.draw_page.redo_action, self.draw_page.clear_action):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.draw_page.paste_action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About DigitPad", self)
         about.triggered.connect(self._about)
@@ -119,6 +126,18 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_model(Path(path))
+
+    def _choose_picture_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open Image",
+            str(QSettings().value("pictures/folder", str(Path.home()))),
+            "Pictures (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)",
+        )
+        if path:
+            QSettings().setValue("pictures/folder", str(Path(path).parent))
+            self.tabs.setCurrentWidget(self.draw_page)
+            self.draw_page.show_picture(path)
 
     def _on_model_ready(self, loaded) -> None:
         if loaded.fallback_reason:

@@ -63,6 +63,12 @@ class RecognitionService(QObject):
         self._jobs.put(("predict", self._latest, strokes))
         return self._latest
 
+    def request_picture(self, image) -> int:
+        """Read a picture (a grey array, 1 = white): one digit or a number, like `predict`."""
+        self._latest += 1
+        self._jobs.put(("picture", self._latest, image))
+        return self._latest
+
     def classify(self, samples_path) -> int:
         """The active model's answer for every sample in the database at `samples_path`, read
         and predicted in chunks on the worker; the answer comes as `classified` ({id: class})."""
@@ -114,7 +120,8 @@ class RecognitionService(QObject):
                 return  # a newer request replaced this one
             self.classified.emit(job[1], self._classify(job[1], job[2]))
         elif job[1] == self._latest:  # predict: only the newest drawing
-            self._predicted.emit(job[1], self._recognizer.read_strokes(job[2]))
+            read = self._recognizer.read_picture if kind == "picture" else self._recognizer.read_strokes
+            self._predicted.emit(job[1], read(job[2]))
 
     def _classify(self, token, samples_path):
         from ..recognizer import NOT_A_DIGIT

@@ -1,0 +1,97 @@
+"""Pictures on the canvas (issue 12, part 2): open, drop, paste; read as a digit or a number;
+kept as a sample; bad files are a message."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+
+from helpers import compose_number, render_strokes_png, wait_ready, wait_shown
+
+PHOTOS = Path(__file__).parent / "fixtures" / "photos"
+
+
+@pytest.fixture
+def window(qtbot, main_window):
+    wait_ready(qtbot, main_window)
+    return main_window
+
+
+def open_and_wait(qtbot, window, path):
+    page = window.draw_page
+    before = page.canvas.picture()
+    page.show_picture(str(path))
+    qtbot.waitUntil(lambda: page.canvas.picture() not in (None, before), timeout=10000)
+    wait_shown(qtbot, window)
+
+
+def test_open_a_photo_read_it_keep_it_clear_and_undo(qtbot, window):
+    page = window.draw_page
+    open_and_wait(qtbot, window, PHOTOS / "ruled-7.jpg")
+    assert page.digit_label.text() == "7"
+    assert "Opened ruled-7.jpg" in page.saved_label.text()
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    [sample] = window.sample_store.all()
+    assert sample.label == 7 and sample.guess == 7 and sample.strokes == []
+    assert page.canvas.is_empty() and page.canvas.picture() is None  # kept: cleared for the next
+    page.undo_action.trigger()
+    assert page.canvas.picture() is not None
+    page.clear_action.trigger()
+    assert page.canvas.picture() is None and page.digit_label.text() == ""
+
+
+def test_a_picture_of_a_number_gets_a_box_per_digit(qtbot, window, selftest_digits, tmp_path):
+    picture = render_strokes_png(compose_number(selftest_digits, "386"), tmp_path / "n.png", size=(600, 200), pen=9)
+    open_and_wait(qtbot, window, picture)
+    page = window.draw_page
+    assert page.digit_label.text() == "386"
+    boxes = page.canvas.boxes()
+    assert len(boxes) == 3
+    rect = page.canvas.picture_rect()  # boxes are where the digits show on the canvas
+    assert all(rect.left() - 1 <= x0 < x1 <= rect.right() + 1 for x0, _y0, x1, _y1 in boxes)
+
+
+def test_drop_and_paste(qtbot, window, selftest_digits, tmp_path):
+    page = window.draw_page
+    canvas = page.canvas
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(PHOTOS / "blue-ink-2.jpg"))])
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, buttons, keys)
+    QApplication.sendEvent(canvas, enter)
+    assert enter.isAccepted()  # the canvas takes picture files
+    QApplication.sendEvent(canvas, QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, buttons, keys))
+    qtbot.waitUntil(lambda: canvas.picture() is not None, timeout=10000)
+    wait_shown(qtbot, window)
+    assert page.digit_label.text() == "2"
+    # A picture on the clipboard (a screenshot, say), pasted with Ctrl+V.
+    image = QImage(str(render_strokes_png(selftest_digits[5], tmp_path / "five.png")))
+    QApplication.clipboard().setImage(image)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_shown(qtbot, window)
+    assert page.digit_label.text() == "5"
+    QApplication.clipboard().setText("just text")
+    page.paste_action.trigger()
+    assert "Nothing to paste" in page.saved_label.text()
+
+
+def test_bad_files_are_a_message_and_change_nothing(qtbot, window, selftest_digits, tmp_path):
+    page = window.draw_page
+    open_and_wait(qtbot, window, PHOTOS / "grid-8.jpg")
+    before = page.canvas.picture()
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"not a picture at all")
+    for path, reason in ((junk, "not an image file"), (tmp_path / "missing.png", "no such file")):
+        page.show_picture(str(path))
+        qtbot.waitUntil(lambda reason=reason: reason in page.saved_label.text(), timeout=10000)
+        assert page.canvas.picture() is before and page.digit_label.text() == "8"
+    blank = tmp_path / "blank.png"
+    white = QImage(300, 200, QImage.Format.Format_RGB888)
+    white.fill(Qt.GlobalColor.white)
+    white.save(str(blank))
+    open_and_wait(qtbot, window, blank)
+    assert page.digit_label.text() == "" and page.current_prediction is None
+    assert "No handwriting" in page.confidence_label.text()
