@@ -34,7 +34,7 @@ def compose_number(drawings: list[dict], rng: np.random.Generator, length: int) 
     little) and a slightly wandering baseline. Strokes keep their order, digit after digit."""
     height = 100.0
     picks = [drawings[int(i)] for i in rng.integers(0, len(drawings), length)]
-    strokes, label, x = [], "", 0.0
+    strokes, label, x, parts = [], "", 0.0, []
     for row in picks:
         pts = np.concatenate([np.asarray(s, float)[:, :2] for s in row["strokes"] if len(s)])
         lo, hi = pts.min(axis=0), pts.max(axis=0)
@@ -47,13 +47,15 @@ def compose_number(drawings: list[dict], rng: np.random.Generator, length: int) 
         gap = height * (rng.uniform(-0.06, 0.0) if rng.random() < 0.16 else rng.uniform(0.08, 0.35))
         left = x + (gap if label else 0.0)
         top = rng.normal(0, 0.04) * height + (height - (hi[1] - lo[1]) * scale) * rng.uniform(0.3, 0.7)
+        parts.append(0)
         for s in row["strokes"]:
             if len(s):
                 a = np.asarray(s, float)[:, :2]
                 strokes.append(((a - lo) * scale + [left, top]).tolist())
+                parts[-1] += 1
         label += str(int(row["label"]))
         x = left + width
-    return {"label": label, "strokes": strokes}
+    return {"label": label, "strokes": strokes, "parts": parts}  # parts: strokes per digit
 
 
 def synthetic_numbers(path: Path = DEV_STROKES, count: int = 300, seed: int = 0) -> list[dict]:
@@ -69,6 +71,23 @@ def synthetic_numbers(path: Path = DEV_STROKES, count: int = 300, seed: int = 0)
         compose_number(by_writer[writers[int(rng.integers(len(writers)))]], rng, int(rng.integers(2, 9)))
         for _ in range(count)
     ]
+
+
+def every_digit_alone(numbers: list[dict]) -> float:
+    """The share of synthetic numbers whose every digit, drawn alone, the recogniser reads right:
+    what a perfect segmentation would score (digit errors are the model's, not the cutting's)."""
+    from digitpad.recognizer import Recognizer, load_with_fallback
+
+    recognizer = Recognizer(load_with_fallback(None))
+    right = 0
+    for number in numbers:
+        at, ok = 0, True
+        for digit, count in zip(number["label"], number["parts"], strict=True):
+            prediction = recognizer.predict_strokes(number["strokes"][at : at + count])
+            ok &= prediction is not None and prediction.digit == int(digit)
+            at += count
+        right += ok
+    return right / len(numbers)
 
 
 def real_numbers(path: Path) -> list[dict]:
@@ -138,6 +157,11 @@ def main(argv=None) -> int:
     result = replay(window, numbers, app)
     window.close()
     print(f"numbers read right: {result['accuracy']:.2%} ({what})")
+    if args.synthetic:
+        result["every_digit_alone"] = every_digit_alone(numbers)
+        print(
+            f"  with every digit read right on its own (a perfect cutting's score): {result['every_digit_alone']:.2%}"
+        )
     for length, tally in result["per_length"].items():
         print(f"  {length} digits: {tally['right']}/{tally['of']} right")
     lat = result["latency_ms"]
