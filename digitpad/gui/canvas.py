@@ -37,6 +37,7 @@ class DrawingCanvas(QWidget):
         self._current: list[tuple[float, float]] | None = None
         self._boxes: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 of each digit read
         self._selected_box: int | None = None
+        self._evidence = None  # (QPixmap, QRectF): the evidence map laid over the drawing
 
     # -- the drawing as data -------------------------------------------------------------
     @property
@@ -102,6 +103,7 @@ class DrawingCanvas(QWidget):
         self._changed()
 
     def _changed(self) -> None:
+        self._evidence = None  # it was for the drawing as it was
         self.update()
         self.strokes_changed.emit()
 
@@ -137,6 +139,28 @@ class DrawingCanvas(QWidget):
         self._boxes = [tuple(map(float, b)) for b in boxes]
         self._selected_box = selected
         self.update()
+
+    def set_evidence(self, pixmap, image=None, box=None) -> None:
+        """Lay an evidence map (a pixmap of the model's 28x28 view) over the digit in `box`
+        (x0, y0, x1, y1). The model's view is the drawing under one scale (its longer side 20 px
+        less the pen's width: preprocess.BOX and STROKE_WIDTH), so the centre of its ink's box
+        goes on the centre of the digit's box at that scale. None removes it."""
+        from ..preprocess import BOX, STROKE_WIDTH
+
+        self._evidence = None
+        if pixmap is not None and image is not None and box is not None:
+            ink = np.asarray(image) > 0.1
+            rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+            if len(rows) and len(cols):
+                x0, y0, x1, y1 = box
+                scale = max(x1 - x0, y1 - y0, 1e-6) / (BOX - STROKE_WIDTH)  # canvas pixels per model pixel
+                cx, cy = (cols[0] + cols[-1] + 1) / 2, (rows[0] + rows[-1] + 1) / 2
+                left, top = (x0 + x1) / 2 - cx * scale, (y0 + y1) / 2 - cy * scale
+                self._evidence = (pixmap, QRectF(left, top, 28 * scale, 28 * scale))
+        self.update()
+
+    def has_evidence(self) -> bool:
+        return self._evidence is not None
 
     def boxes(self) -> list[tuple[float, float, float, float]]:
         return list(self._boxes)
@@ -254,6 +278,10 @@ class DrawingCanvas(QWidget):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(self.picture_rect(), self.picture())
         self._paint_strokes(painter, self.palette().text().color())
+        if self._evidence is not None:
+            painter.setOpacity(0.75)
+            painter.drawPixmap(self._evidence[1], self._evidence[0], QRectF(self._evidence[0].rect()))
+            painter.setOpacity(1.0)
         self._paint_boxes(painter)
         painter.end()
 

@@ -49,6 +49,15 @@ class ProbabilityChart(pg.PlotWidget):
         self._bars = pg.BarGraphItem(x=np.arange(11), height=np.zeros(11), width=0.7, brush="#9aa5b1")
         self.addItem(self._bars)
         self.values = np.zeros(11)
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    bar_clicked = Signal(int)  # a click on (or above) a bar: 0-9, or 10 for "not a digit"
+
+    def _clicked(self, event) -> None:
+        x = self.getPlotItem().vb.mapSceneToView(event.scenePos()).x()
+        index = int(round(x))
+        if 0 <= index <= 10 and abs(x - index) <= 0.45:
+            self.bar_clicked.emit(index)
 
     def set_probabilities(self, probs: np.ndarray | None, answer: int | None = None) -> None:
         """`answer` (0-10; default the largest bar) is the bar that stands out."""
@@ -121,6 +130,17 @@ class DrawPage(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.why_button = QToolButton()
+        self.why_button.setText("Show why")
+        self.why_button.setCheckable(True)
+        self.why_button.setToolTip(
+            "Colour the drawing by the evidence for the answer (red: for, blue: against); click a bar of "
+            "the chart to see the evidence for that digit instead"
+        )
+        self.why_button.toggled.connect(self._explain_toggled)
+        buttons.addWidget(self.why_button)
+        self.why_label = QLabel("")
+        buttons.addWidget(self.why_label)
 
         teach = QGridLayout()
         teach.setSpacing(2)
@@ -213,6 +233,10 @@ class DrawPage(QWidget):
         self.canvas.stroke_finished.connect(self.recognise)
         self.canvas.box_clicked.connect(self.select_digit)
         self.canvas.picture_dropped.connect(self.show_picture)
+        self.chart.bar_clicked.connect(self._explain_class)
+        service.explained.connect(self._show_explanation)
+        self.evidence = None  # the (28, 28) map on screen, or None
+        self._explain_for: int | None = None  # a class chosen on the chart, else the answer's
         self._picture_task = None
         service.prediction_ready.connect(self._show_prediction)
         service.model_ready.connect(lambda _loaded: self.recognise())
@@ -370,6 +394,8 @@ class DrawPage(QWidget):
         if reading is None or index is None:
             self.chart.set_probabilities(None)
             self.preview.clear()
+            self._explain_token = None  # an explanation on its way is for a drawing now gone
+            self._show_evidence(None, None)
             return
         self.canvas.set_boxes([d.box for d in reading.digits], index)
         prediction = reading.digits[index].prediction
@@ -383,6 +409,54 @@ class DrawPage(QWidget):
         )
         self.chart.set_probabilities(prediction.probabilities, prediction.label)
         self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
+        self._request_explanation()
+
+    # -- why: the evidence map -----------------------------------------------------------
+    def _explain_toggled(self, on: bool) -> None:
+        self._explain_for = None
+        if on:
+            self._request_explanation()
+        else:
+            self._show_evidence(None, None)
+
+    def _explain_class(self, label: int) -> None:
+        """A bar of the chart was clicked: the evidence for that class ("why not a 9?")."""
+        prediction = self.current_prediction
+        if prediction is not None and label < len(prediction.probabilities):
+            self._explain_for = label
+            if not self.why_button.isChecked():
+                self.why_button.setChecked(True)  # requests it
+            else:
+                self._request_explanation()
+
+    def _request_explanation(self) -> None:
+        prediction = self.current_prediction
+        if not self.why_button.isChecked() or prediction is None:
+            self._show_evidence(None, None)
+            return
+        label = prediction.label if self._explain_for is None else self._explain_for
+        self._explain_token = self.service.explain(prediction.image, label)
+
+    def _show_explanation(self, token: int, label: int, evidence) -> None:
+        if token == getattr(self, "_explain_token", None) and self.why_button.isChecked():
+            self._show_evidence(evidence, label)
+
+    def _show_evidence(self, evidence, label) -> None:
+        from .images import evidence_pixmap
+
+        self.evidence = evidence
+        prediction = self.current_prediction
+        if evidence is None or prediction is None:
+            self.why_label.setText("")
+            self.canvas.set_evidence(None)
+            if prediction is not None:
+                self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
+            return
+        name = NOT_A_DIGIT_TEXT.lower() if label == NOT_A_DIGIT else f"a {label}"
+        self.why_label.setText(f"Evidence for {name}: red for, blue against")
+        self.preview.setPixmap(evidence_pixmap(prediction.image, evidence, 112))
+        box = self.current_reading.digits[self.selected].box
+        self.canvas.set_evidence(evidence_pixmap(prediction.image, evidence, 280, ink_only=True), prediction.image, box)
 
     def _set_chooser(self, texts: list[str]) -> None:
         """One button per digit of a number (none for a single digit): click one to select it."""

@@ -27,6 +27,7 @@ class RecognitionService(QObject):
     errored = Signal(str)  # a job failed on the worker; the worker goes on with the next one
     prediction_ready = Signal(int, object)  # request id, numbers.NumberReading or None (empty drawing)
     classified = Signal(int, object)  # token, {sample id: predicted class (10: not a digit)}
+    explained = Signal(int, int, object)  # token, class, (28, 28) evidence map (digitpad.explain)
     _loaded = Signal(object)
     _predicted = Signal(int, object)
 
@@ -35,6 +36,8 @@ class RecognitionService(QObject):
         self._jobs: queue.Queue = queue.Queue()
         self._latest = 0  # the newest request id; the worker skips older ones
         self._latest_batch = 0  # the newest classify() token
+        self._latest_explain = 0  # the newest explain() token
+        self._explainer = None  # (model, digitpad.explain.Explainer), built on the worker
         self._closing = False
         self._recognizer = None  # touched by the worker thread only
         self.ready = False
@@ -76,6 +79,13 @@ class RecognitionService(QObject):
         self._jobs.put(("classify", self._latest_batch, samples_path))
         return self._latest_batch
 
+    def explain(self, image, label: int) -> int:
+        """The evidence for class `label` in a (28, 28) model input, computed on the worker;
+        it comes as `explained` (only the newest request's)."""
+        self._latest_explain += 1
+        self._jobs.put(("explain", self._latest_explain, image, label))
+        return self._latest_explain
+
     def shutdown(self) -> None:
         """Skip every queued job (they are for a window that is closing) and end the worker."""
         if self._thread.is_alive():
@@ -115,6 +125,14 @@ class RecognitionService(QObject):
             self._load(job[1])
         elif self._recognizer is None:
             return
+        elif kind == "explain":
+            if job[1] == self._latest_explain:
+                model = self._recognizer.loaded.model
+                if self._explainer is None or self._explainer[0] is not model:
+                    from ..explain import Explainer
+
+                    self._explainer = (model, Explainer(model))
+                self.explained.emit(job[1], job[3], self._explainer[1].explain(job[2], job[3]))
         elif kind == "classify":
             if job[1] != self._latest_batch:
                 return  # a newer request replaced this one
