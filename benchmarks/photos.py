@@ -239,7 +239,7 @@ def main(argv=None) -> int:
                 tally[kind][1] += 1
                 if not ok:
                     wrong[kind].append([int(row["label"]), shown])
-        blanks = blank_pictures(rng)
+        blanks = blank_pictures(np.random.default_rng([args.seed, 1]))  # the same 20 whatever --limit
         read_as_digit = [(kind, read(p, f"blank-{i}")) for i, (kind, p) in enumerate(blanks)]
     false_digits = [(k, s) for k, s in read_as_digit if s and s.strip("?")]
     right, total = tally["mix"]

@@ -129,12 +129,13 @@ def stroke_pieces(strokes: list[np.ndarray], cut: bool = True) -> list[Piece]:
 
 
 def writing_height(strokes: list[np.ndarray]) -> float:
-    """How tall the digits are: the tallest stroke (a 1, the body of a 4), never less than a
-    fraction of the whole drawing's size, so that a row of short marks still has a scale."""
+    """How tall the digits are: the tallest stroke (a 1, the body of a 4), or half the whole
+    drawing's height if that is more (an "=" or a row of dashes has no tall stroke), never less
+    than a tenth of the drawing's size, so that a row of short marks still has a scale."""
     tallest = max(float(s[:, 1].max() - s[:, 1].min()) for s in strokes)
     pts = np.concatenate(strokes)
-    size = float((pts.max(axis=0) - pts.min(axis=0)).max())
-    return max(tallest, 0.1 * size, 1e-6)
+    extent = pts.max(axis=0) - pts.min(axis=0)
+    return max(tallest, 0.5 * float(extent[1]), 0.1 * float(extent.max()), 1e-6)
 
 
 def _group_strokes(strokes: list[np.ndarray], pieces: list[Piece]) -> list[np.ndarray]:
@@ -246,6 +247,8 @@ class NumberReader:
             for i in range(max(0, j - MAX_PIECES_PER_DIGIT), j)
             if j - i == 1 or _width(pieces[i:j]) <= MAX_DIGIT_WIDTH * height
         ]
+        if (0, n) not in spans:
+            spans.append((0, n))  # the whole drawing is always a candidate: one digit, or none
         results = dict(zip(spans, self._scored([render(pieces[i:j]) for i, j in spans]), strict=True))
         score = {}
         for (i, j), (image, probs) in results.items():
@@ -278,11 +281,13 @@ class NumberReader:
         while span is not None:
             chosen.append(span)
             span = best[span][1]
-        digits = []
-        for i, j in reversed(chosen):
-            image, probs = results[i, j]
-            digits.append(make(pieces[i:j], image, probs))
-        return NumberReading(tuple(digits))
+        chosen.reverse()
+        if len(chosen) > 1 and (0, n) in score and all(self._is_not_digit(results[span][1]) for span in chosen):
+            chosen = [(0, n)]  # no digit in any part: the drawing is not a digit, as one answer
+        return NumberReading(tuple(make(pieces[i:j], *results[i, j]) for i, j in chosen))
+
+    def _is_not_digit(self, probs) -> bool:
+        return self._decide(probs)[0] is None
 
 
 def column_pieces(ink: np.ndarray, mask: np.ndarray, height: float, cut: bool = True) -> list[Piece]:

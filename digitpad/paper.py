@@ -25,7 +25,7 @@ BACKGROUND_WINDOW = 1 / 8  # of the longer side: wider than any pen stroke, narr
 INK_CONTRAST = 0.35  # a pixel is ink when it is at least this much darker than its paper (fraction):
 # pens, markers and chalk are far darker (0.6-0.9); paper texture, walls and JPEG noise are not
 LINE_LENGTH = 0.75  # a straight run over this fraction of the picture's width (height) is a ruled line
-MIN_PART = 0.015  # of the longer side: smaller parts are specks (dust, JPEG blocks, grid crossings)
+MIN_PART = 0.025  # of the longer side: smaller parts are specks (dust, JPEG blocks, grid crossings)
 EDGE_BAND = 0.06  # a part touching the border and thinner than this (of the side) is the page's edge
 SPECK = 0.05  # parts with less than this fraction of the largest part's ink are specks
 
@@ -182,10 +182,12 @@ def find_ink(image) -> np.ndarray:
     # Ruled and grid lines: long straight runs, horizontal and vertical; looked for in fainter
     # ink too, since printed lines are lighter than a pen and break up at the threshold.
     faint = contrast >= INK_CONTRAST / 2
-    lines = _line_pixels(faint) | _line_pixels(faint.T).T
+    across, down = _line_pixels(faint), _line_pixels(faint.T).T
+    lines = across | down
     if lines.any():  # where the pen crosses a line it is darker than the line: that ink stays
         level = float(np.median(contrast[lines]))
-        lines &= contrast < max(level + 0.15, 1.3 * level)
+        # ... but where two lines of a grid cross, the print is darker too: that is line.
+        lines &= (contrast < max(level + 0.15, 1.3 * level)) | (across & down)
     mask &= ~lines
     labels, count = label(mask)
     if count == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
@@ -87,6 +87,12 @@ class MainWindow(QMainWindow):
         open_image.setToolTip("Read a digit or a number in a picture: a photo, a scan, a screenshot")
         open_image.triggered.connect(self._choose_picture_file)
         file_menu.addAction(open_image)
+        export = QAction("&Export Model…", self)
+        export.setToolTip(
+            "Save the active model for serving (SavedModel) or phones (TensorFlow Lite), checked on MNIST"
+        )
+        export.triggered.connect(self._choose_export)
+        file_menu.addAction(export)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -138,6 +144,64 @@ class MainWindow(QMainWindow):
             QSettings().setValue("pictures/folder", str(Path(path).parent))
             self.tabs.setCurrentWidget(self.draw_page)
             self.draw_page.show_picture(path)
+
+    def _choose_export(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..export import FORMATS
+
+        labels = [f"{key}: {text}" for key, text in FORMATS.items()]
+        choice, ok = QInputDialog.getItem(self, "Export Model", "Format:", labels, 0, False)
+        if not ok:
+            return
+        fmt = choice.split(":")[0]
+        suggested = Path.home() / {"savedmodel": "digitpad-savedmodel", "tflite": "digitpad.tflite"}.get(
+            fmt, "digitpad.onnx"
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Export Model As", str(suggested))
+        if path:
+            self.export_model(fmt, Path(path))
+
+    def export_model(self, fmt: str, path: Path) -> None:
+        """Export the active model on a worker thread; the result (checked in its own runtime)
+        or the reason it was refused comes as a message, never a frozen window."""
+        from .workers import BackgroundTask
+
+        active = self.model_store.active_path()
+
+        def work():
+            from ..data import load_mnist, to_model_input
+            from ..export import export_model
+            from ..recognizer import load_with_fallback
+
+            loaded = load_with_fallback(active)
+            return loaded.name, export_model(loaded.model, fmt, path, to_model_input(load_mnist().x_test))
+
+        self.statusBar().showMessage(f"Exporting the model as {fmt} and checking it on MNIST…")
+        self.last_export = None
+        task = self._export_task = BackgroundTask(work, self)
+        task.done.connect(self._exported)
+        task.failed.connect(self._export_failed)
+        task.start()
+
+    def _exported(self, result) -> None:
+        name, export = result
+        self.last_export = (
+            f"Exported {name} as {export.format} to {export.path} ({export.bytes / 1e6:.2f} MB). Checked in its "
+            f"own runtime: it answers like DigitPad on {export.agreement:.2%} of {export.images} MNIST test images."
+        )
+        self.statusBar().showMessage(self.last_export)
+        self._message("Model exported", self.last_export)
+
+    def _export_failed(self, exc) -> None:
+        self.last_export = f"Export refused: {exc}"
+        self.statusBar().showMessage(self.last_export)
+        self._message("Export refused", self.last_export, QMessageBox.Icon.Warning)
+
+    def _message(self, title: str, text: str, icon=QMessageBox.Icon.Information) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not modal to the event loop: the window goes on
 
     def _on_model_ready(self, loaded) -> None:
         if loaded.fallback_reason:

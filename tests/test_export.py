@@ -1,0 +1,54 @@
+"""Share a model (issue 12, part 3): export, checked in its own runtime, from the CLI and the window."""
+
+import numpy as np
+import pytest
+
+from digitpad.export import ExportError, export_model
+
+from helpers import run_cli, wait_ready
+
+
+def test_cli_exports_tflite_and_savedmodel_checked_on_mnist(tmp_path):
+    tmp_path = tmp_path / "exports"
+    tmp_path.mkdir()
+    result = run_cli("export", "--format", "tflite", "--out", str(tmp_path / "m.tflite"), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "answers like the Keras model on 100.00% of 10000 MNIST test images" in result.stdout
+    assert (tmp_path / "m.tflite").stat().st_size < 2_000_000  # float16 weights
+    result = run_cli("export", "--format", "savedmodel", "--out", str(tmp_path / "served"), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "served" / "saved_model.pb").is_file()
+    again = run_cli("export", "--format", "savedmodel", "--out", str(tmp_path / "served"))
+    assert again.returncode == 1 and "already exists" in again.stderr
+    onnx = run_cli("export", "--format", "onnx", "--out", str(tmp_path / "m.onnx"))
+    assert onnx.returncode == 1 and "tf2onnx" in onnx.stderr and not (tmp_path / "m.onnx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tflite", "served"]  # nothing half-written
+
+
+def test_an_export_that_answers_differently_is_refused(tmp_path):
+    tmp_path = tmp_path / "exports"
+    tmp_path.mkdir()
+    """A model whose two answers differ by less than float16 can hold: its TensorFlow Lite export
+    (float16 weights) ties them and answers the other class, so it is refused and not written."""
+    from digitpad.tfenv import keras
+
+    layer = keras.layers.Dense(2, kernel_initializer="zeros")
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), layer, keras.layers.Softmax()])
+    kernel = np.zeros((784, 2), np.float32)
+    kernel[:, 1] = 1.3e-8  # below float16's smallest number: 0 there
+    layer.kernel.assign(kernel)
+    images = np.ones((50, 28, 28), np.float32)  # class 1 by a hair (logits 0 and 1e-5)
+    with pytest.raises(ExportError, match="only 0.00% of 50"):
+        export_model(model, "tflite", tmp_path / "tied.tflite", images)
+    assert list(tmp_path.iterdir()) == []
+    assert export_model(model, "savedmodel", tmp_path / "exact", images).agreement == 1.0
+
+
+def test_export_from_the_window(qtbot, main_window, tmp_path):
+    wait_ready(qtbot, main_window)
+    main_window.export_model("tflite", tmp_path / "phone.tflite")
+    qtbot.waitUntil(lambda: main_window.last_export is not None, timeout=120000)
+    assert "100.00% of 10000" in main_window.last_export and (tmp_path / "phone.tflite").is_file()
+    main_window.export_model("onnx", tmp_path / "m.onnx")
+    qtbot.waitUntil(lambda: main_window.last_export is not None, timeout=60000)
+    assert main_window.last_export.startswith("Export refused") and "tf2onnx" in main_window.last_export
