@@ -121,7 +121,7 @@ def test_empty_canvas_shows_no_guess(qtbot, window):
     wait_ready(qtbot, window)
     page = window.draw_page
     assert page.current_prediction is None and page.digit_label.text() == ""
-    assert page.confidence_label.text() == "Draw a digit"
+    assert page.confidence_label.text() == "Draw a digit or a number"
 
 
 def test_broken_active_model_falls_back_with_a_message(qtbot, user_data_dir, selftest_digits):
