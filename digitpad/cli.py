@@ -113,6 +113,9 @@ def cmd_train(args) -> int:
         f"(batch {config.batch_size}, learning rate {config.learning_rate}, "
         f"augmentation {'on' if config.augment else 'off'})"
     )
+    from .tfenv import training_device
+
+    print(f"Training on {training_device()}")
     try:
         result = train(config, verbose=1)  # Keras' own progress bar
     except (DataError, PenDataError, ValueError) as exc:

@@ -37,4 +37,19 @@ with _quiet_native_stderr():
 
     tf.constant(0)  # the second batch of notes comes with the first op
 
-__all__ = ["keras", "tf"]
+
+def training_device() -> str:
+    """Where Keras trains here, in words: "GPU (NVIDIA ...)" when TensorFlow sees one (the
+    `gpu` extra on Linux), else "CPU (N cores)"."""
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        try:
+            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name") or gpus[0].name
+        except (RuntimeError, ValueError):
+            name = gpus[0].name
+        more = f" and {len(gpus) - 1} more" if len(gpus) > 1 else ""
+        return f"GPU ({name}{more})"
+    return f"CPU ({os.cpu_count()} cores)"
+
+
+__all__ = ["keras", "tf", "training_device"]

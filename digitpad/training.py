@@ -217,6 +217,9 @@ def train(
     )
     result.card = training_card(result, n_test=len(y_test), n_fit=len(x_fit))
     result.card.update(calibration)
+    from .tfenv import training_device
+
+    result.card["trained_on"] = training_device()
     return result
 
 

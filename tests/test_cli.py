@@ -108,6 +108,7 @@ def test_train_a_tiny_model(tmp_path):
         str(out),
     )
     assert result.returncode == 0, result.stderr
+    assert re.search(r"^Training on (CPU \(\d+ cores\)|GPU \(.+\))$", result.stdout, re.M)
     assert "MNIST test accuracy" in result.stdout and out.exists()
     from digitpad.model_io import load_model, read_card
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -48,6 +50,9 @@ def test_train_keep_and_use_a_model(qtbot, window, small_npz):
     assert page.loss_plot.val_x == [1.0, 2.0] and len(page.accuracy_plot.val_y) == 2
     assert page.loss_plot.train_curve.getData()[0] is not None
     assert page.progress.value() == 1000 and "Finished after 2 epochs" in page.progress.format()
+    # It says where it trained (this project's machines have no GPU; one that has says GPU).
+    assert re.fullmatch(r"Trains on: (CPU \(\d+ cores\)|GPU \(.+\))", page.device_label.text())
+    assert result.card["trained_on"] == page.device_label.text().removeprefix("Trains on: ")
     # The result: MNIST test accuracy and a 10x10 confusion matrix with per-digit accuracy.
     assert page.result_panel.isVisible() and f"{result.test_accuracy:.2%}" in page.result_panel.label.text()
     assert int(result.confusion.sum()) == 500 and result.test_accuracy > 0.6

@@ -110,6 +110,9 @@ class TrainPage(QWidget):
         left.addWidget(self.models, 1)
         right = QVBoxLayout()
         right.addWidget(self.progress)
+        self.device_label = QLabel(self.tr("Trains on: the CPU, or a GPU when TensorFlow sees one (shown at Start)"))
+        self.device_label.setStyleSheet("color: palette(mid);")
+        right.addWidget(self.device_label)
         right.addLayout(plots, 2)
         right.addWidget(self.result_panel, 3)
         layout = QHBoxLayout(self)
@@ -120,6 +123,7 @@ class TrainPage(QWidget):
         self._plot_timer.setInterval(PLOT_REFRESH_MS)
         self._plot_timer.timeout.connect(self._refresh_plots)
         self.service.progress.connect(self._on_progress)
+        self.service.device.connect(lambda device: self.device_label.setText(self.tr("Trains on: {0}").format(device)))
         self.service.finished.connect(self._on_finished)
         self.service.failed.connect(self._on_failed)
 

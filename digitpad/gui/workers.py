@@ -216,6 +216,7 @@ class TrainingService(QObject):
     """Runs one training at a time on a worker thread; progress arrives as signals."""
 
     progress = Signal(object)  # digitpad.callbacks events: BatchProgress, EpochEnd, Evaluating
+    device = Signal(str)  # where this run trains: "CPU (2 cores)", "GPU (...)"
     finished = Signal(object)  # TrainResult
     failed = Signal(str)
 
@@ -257,7 +258,9 @@ class TrainingService(QObject):
 
     def _live_callbacks(self, has_validation: bool) -> list:
         from ..callbacks import LiveProgress
+        from ..tfenv import training_device
 
+        self.device.emit(training_device())  # TensorFlow is loaded here, on the training thread
         self._live = LiveProgress(self.progress.emit, has_validation=has_validation)
         if self._stop_requested:  # Stop pressed while TensorFlow was still loading
             self._live.stop()
