@@ -40,6 +40,8 @@ OVERLAP_PENALTY = 2.5  # for two neighbouring digits whose extents fully overlap
 NOT_DIGIT_COST = 3.0  # a candidate may be "not a digit" (a letter, a scribble), at this cost
 DIGIT_PENALTY = 0.5  # for every digit: two readings that explain the ink equally well -> fewer digits
 WHOLE_BONUS = 1.0  # for reading the whole drawing as one digit: most drawings in the Draw tab are one
+WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a candidate (a letter is
+# narrower; a long number is wider and would pay a large render at every pen-up for nothing)
 PROB_FLOOR = 1e-6
 
 
@@ -247,8 +249,8 @@ class NumberReader:
             for i in range(max(0, j - MAX_PIECES_PER_DIGIT), j)
             if j - i == 1 or _width(pieces[i:j]) <= MAX_DIGIT_WIDTH * height
         ]
-        if (0, n) not in spans:
-            spans.append((0, n))  # the whole drawing is always a candidate: one digit, or none
+        if (0, n) not in spans and _width(pieces) <= WHOLE_WIDTH * height:
+            spans.append((0, n))  # the whole drawing is a candidate (one digit, or none) unless long
         results = dict(zip(spans, self._scored([render(pieces[i:j]) for i, j in spans]), strict=True))
         score = {}
         for (i, j), (image, probs) in results.items():
@@ -282,8 +284,13 @@ class NumberReader:
             chosen.append(span)
             span = best[span][1]
         chosen.reverse()
-        if len(chosen) > 1 and (0, n) in score and all(self._is_not_digit(results[span][1]) for span in chosen):
-            chosen = [(0, n)]  # no digit in any part: the drawing is not a digit, as one answer
+        if len(chosen) > 1 and all(self._is_not_digit(results[span][1]) for span in chosen):
+            # No digit in any part: the drawing is not a digit, as one answer (scored now if the
+            # whole was too wide to be a candidate: only then, a number never pays for it).
+            if (0, n) not in results:
+                (results[0, n],) = self._scored([render(pieces)])
+            if results[0, n][0] is not None:
+                chosen = [(0, n)]
         return NumberReading(tuple(make(pieces[i:j], *results[i, j]) for i, j in chosen))
 
     def _is_not_digit(self, probs) -> bool:
