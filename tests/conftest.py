@@ -47,6 +47,13 @@ def main_window(qtbot):
     win.close()
 
 
+@pytest.fixture
+def window(qtbot, main_window):
+    """The main window with its model loaded (test_gui and test_train_tab have their own)."""
+    qtbot.waitUntil(lambda: main_window.service.ready, timeout=30000)
+    return main_window
+
+
 @pytest.fixture(scope="session")
 def selftest_digits():
     """Ten digits drawn as pen strokes by the developers (shipped for --self-test)."""

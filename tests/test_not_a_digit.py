@@ -16,12 +16,6 @@ SCRIBBLE = [[(0, 0), (90, 10), (5, 25), (95, 35), (0, 50), (90, 60), (10, 75), (
 LETTER_W = [[(0, 0), (20, 100), (50, 30), (80, 100), (100, 0)]]
 
 
-@pytest.fixture
-def window(qtbot, main_window):
-    wait_ready(qtbot, main_window)
-    return main_window
-
-
 @pytest.mark.parametrize("strokes", [HASH, SCRIBBLE, LETTER_W], ids=["hash", "scribble", "letter-W"])
 def test_non_digits_are_rejected_in_the_window(qtbot, window, strokes):
     page = window.draw_page

@@ -8,13 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from digitpad.gui.replay import draw_stroke, fit_strokes
 
-from helpers import compose_number, draw_digit, wait_ready, wait_shown
-
-
-@pytest.fixture
-def window(qtbot, main_window):
-    wait_ready(qtbot, main_window)
-    return main_window
+from helpers import compose_number, draw_digit, wait_shown
 
 
 def draw_number(qtbot, window, strokes, order=None):

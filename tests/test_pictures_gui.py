@@ -3,20 +3,13 @@ kept as a sample; bad files are a message."""
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 
-from helpers import compose_number, render_strokes_png, wait_ready, wait_shown
+from helpers import compose_number, render_strokes_png, wait_shown
 
 PHOTOS = Path(__file__).parent / "fixtures" / "photos"
-
-
-@pytest.fixture
-def window(qtbot, main_window):
-    wait_ready(qtbot, main_window)
-    return main_window
 
 
 def open_and_wait(qtbot, window, path):

@@ -13,12 +13,6 @@ from digitpad.store import ModelStore
 from helpers import draw_digit, wait_ready
 
 
-@pytest.fixture
-def window(qtbot, main_window):
-    wait_ready(qtbot, main_window)
-    return main_window
-
-
 def add_sample(window, label, shift):
     image = np.zeros((28, 28), np.uint8)
     image[shift, shift] = 255

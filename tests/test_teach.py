@@ -6,13 +6,7 @@ from digitpad.data import Mnist
 from digitpad.gui.main_window import MainWindow
 from digitpad.samples import SampleStore
 
-from helpers import draw_digit, wait_ready
-
-
-@pytest.fixture
-def window(qtbot, main_window):
-    wait_ready(qtbot, main_window)
-    return main_window
+from helpers import draw_digit
 
 
 def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, selftest_digits):
