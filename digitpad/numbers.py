@@ -22,7 +22,8 @@ from itertools import pairwise
 import numpy as np
 from PIL import Image
 
-from .preprocess import finite_strokes, image_to_mnist, strokes_to_mnist, to_ink
+from .paper import SPECK
+from .preprocess import finite_strokes, ink_to_mnist, strokes_to_mnist, to_ink
 
 MAX_PIECES_PER_DIGIT = 4  # a digit of up to four pieces (strokes or parts of strokes)
 MAX_PIECES = 160  # beyond this (a huge scribble) wide strokes are not cut; the search stays bounded
@@ -120,8 +121,8 @@ def cut_points(points: np.ndarray, height: float) -> list[int]:
     return cuts
 
 
-def stroke_pieces(strokes: list[np.ndarray], cut: bool = True) -> list[Piece]:
-    height = writing_height(strokes)
+def stroke_pieces(strokes: list[np.ndarray], cut: bool = True, height: float | None = None) -> list[Piece]:
+    height = writing_height(strokes) if height is None else height
     pieces = []
     for index, points in enumerate(strokes):
         bounds = [0, *(cut_points(points, height) if cut else []), len(points) - 1]
@@ -140,16 +141,22 @@ def writing_height(strokes: list[np.ndarray]) -> float:
     return max(tallest, 0.5 * float(extent[1]), 0.1 * float(extent.max()), 1e-6)
 
 
-def _group_strokes(strokes: list[np.ndarray], pieces: list[Piece]) -> list[np.ndarray]:
-    """The polylines of a group of pieces, in drawing order; neighbouring parts of one stroke
-    join again, so a whole stroke renders exactly as it was drawn."""
-    out: list[list] = []  # [stroke, start, end]
+def _joined(pieces: list[Piece]) -> list[list]:
+    """A group's pieces in drawing order as [stroke, start, end, x0, x1], pieces cut from one
+    stroke that still meet joined again (picture columns, stroke -1, stay apart)."""
+    out: list[list] = []
     for p in sorted(pieces, key=lambda p: (p.stroke, p.start)):
-        if out and out[-1][0] == p.stroke and out[-1][2] == p.start:
-            out[-1][2] = p.end
+        if out and p.stroke >= 0 and out[-1][0] == p.stroke and out[-1][2] == p.start:
+            out[-1][2:] = [p.end, min(out[-1][3], p.x0), max(out[-1][4], p.x1)]
         else:
-            out.append([p.stroke, p.start, p.end])
-    return [strokes[s][a : b + 1] for s, a, b in out]
+            out.append([p.stroke, p.start, p.end, p.x0, p.x1])
+    return out
+
+
+def _group_strokes(strokes: list[np.ndarray], pieces: list[Piece]) -> list[np.ndarray]:
+    """The polylines of a group of pieces, in drawing order: a whole stroke renders exactly as
+    it was drawn."""
+    return [strokes[s][a : b + 1] for s, a, b, _x0, _x1 in _joined(pieces)]
 
 
 class NumberReader:
@@ -170,10 +177,10 @@ class NumberReader:
         strokes = finite_strokes(strokes)
         if not strokes:
             return None
-        pieces = stroke_pieces(strokes)
-        if len(pieces) > MAX_PIECES:
-            pieces = stroke_pieces(strokes, cut=False)
         height = writing_height(strokes)
+        pieces = stroke_pieces(strokes, height=height)
+        if len(pieces) > MAX_PIECES:
+            pieces = stroke_pieces(strokes, cut=False, height=height)
 
         def render(group: list[Piece]):
             polylines = _group_strokes(strokes, group)
@@ -208,7 +215,7 @@ class NumberReader:
 
         def render(group: list[Piece]):
             x0, x1 = int(min(p.start for p in group)), int(max(p.end for p in group))
-            return None, lambda: image_to_mnist(None, ink=ink[:, x0:x1])
+            return None, lambda: ink_to_mnist(ink[:, x0:x1])
 
         def make(group: list[Piece], image, probs) -> DigitReading:
             return DigitReading(self._predict(image, probs), tuple(v * factor for v in _box(group)))
@@ -298,13 +305,13 @@ class NumberReader:
 
 
 def column_pieces(ink: np.ndarray, mask: np.ndarray, height: float, cut: bool = True) -> list[Piece]:
-    """Runs of inked columns (specks of under 5% of the largest run's ink left out); a run
+    """Runs of inked columns (specks, under paper.SPECK of the largest run's ink, left out); a run
     wider than CUT_WIDTH x height (touching digits) is also cut at its thinnest columns."""
     columns = mask.any(axis=0)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
     runs = list(zip(edges[::2], edges[1::2], strict=True))
     weights = [float(ink[:, a:b].sum()) for a, b in runs]
-    keep = [r for r, w in zip(runs, weights, strict=True) if w >= 0.05 * max(weights)]
+    keep = [r for r, w in zip(runs, weights, strict=True) if w >= SPECK * max(weights)]
     column_ink = ink.sum(axis=0)
     bounds: list[tuple[int, int]] = []
     for a, b in keep:
@@ -352,7 +359,7 @@ def _digit_score(probs: np.ndarray) -> float:
 def _shape_score(group: list[Piece], height: float) -> float:
     width = _width(group) / height
     score = -WIDE_PENALTY * max(0.0, width - WIDE_FROM)
-    parts = _parts(group)
+    parts = sorted((x0, x1) for *_run, x0, x1 in _joined(group))  # one digit's parts, left to right
     if len(parts) > 1:
         # The parts of one digit overlap (a 4's two strokes, a 5's hat, a 7's bar); two digits
         # side by side do not. The weakest link counts: the widest gap, or the least overlap.
@@ -369,20 +376,6 @@ def _shape_score(group: list[Piece], height: float) -> float:
         wide = min(1.0, max(0.0, (width - JOIN_FROM) / JOIN_FROM))
         score -= wide * JOIN_PENALTY * min(1.0, max(0.0, JOIN_OVERLAP - weakest) / JOIN_OVERLAP)
     return score
-
-
-def _parts(group: list[Piece]) -> list[tuple[float, float]]:
-    """The x extents of a group's parts, left to right: pieces cut from one stroke that still
-    join are one part."""
-    parts: list[list] = []
-    for p in sorted(group, key=lambda p: (p.stroke, p.start)):
-        if parts and p.stroke >= 0 and parts[-1][0] == p.stroke and parts[-1][2] == p.start:
-            parts[-1][2] = p.end
-            parts[-1][3] = min(parts[-1][3], p.x0)
-            parts[-1][4] = max(parts[-1][4], p.x1)
-        else:
-            parts.append([p.stroke, p.start, p.end, p.x0, p.x1])
-    return sorted((x0, x1) for *_rest, x0, x1 in parts)
 
 
 def _overlap_penalty(left: list[Piece], right: list[Piece], height: float) -> float:

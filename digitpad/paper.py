@@ -30,17 +30,32 @@ EDGE_BAND = 0.06  # a part touching the border and thinner than this (of the sid
 SPECK = 0.05  # parts with less than this fraction of the largest part's ink are specks
 
 
+def over_white(image: Image.Image) -> Image.Image:
+    """A picture with transparency laid over white paper (RGBA); others as they are."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return image
+
+
+def wide_levels(image: Image.Image) -> np.ndarray | None:
+    """A 16-bit or 32-bit single-channel picture as floats in [0, 1] (Pillow's convert() would
+    clip it to 8 bits); None for the 8-bit modes."""
+    if image.mode not in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return None
+    arr = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if image.mode.startswith("I;16") or arr.max() > 255 else 255.0
+    return np.clip(arr / top, 0, 1)
+
+
 def gray_of(image) -> np.ndarray:
     """Float 2-D in [0, 1], dark ink on light paper whatever the picture: transparency over white,
     16-bit and CMYK handled; colours by their darkest channel (blue or red ink is dark)."""
     if isinstance(image, Image.Image):
-        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-            rgba = image.convert("RGBA")
-            image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-            arr = np.asarray(image, dtype=np.float64)
-            top = 65535.0 if image.mode.startswith("I;16") or arr.max() > 255 else 255.0
-            channels = np.clip(arr / top, 0, 1)[..., None]
+        image = over_white(image)
+        levels = wide_levels(image)
+        if levels is not None:
+            channels = levels[..., None]
         else:
             channels = np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
     else:

@@ -185,10 +185,13 @@ def _normalise_thickness(work: Image.Image, width: float) -> Image.Image:
     return work
 
 
-def image_to_mnist(image, width: float = STROKE_WIDTH, ink: np.ndarray | None = None) -> np.ndarray | None:
-    """A picture of one digit -> float32 (28, 28) in [0, 1], or None when it holds no ink.
-    `ink`: the picture's ink map (`to_ink`) when the caller has it already (then `image` is unused)."""
-    ink = to_ink(image) if ink is None else ink
+def image_to_mnist(image, width: float = STROKE_WIDTH) -> np.ndarray | None:
+    """A picture of one digit -> float32 (28, 28) in [0, 1], or None when it holds no ink."""
+    return ink_to_mnist(to_ink(image), width)
+
+
+def ink_to_mnist(ink: np.ndarray, width: float = STROKE_WIDTH) -> np.ndarray | None:
+    """An ink map (`to_ink`: 1 = ink) of one digit -> float32 (28, 28) in [0, 1], or None."""
     if ink.max() <= 0:
         return None
     crop = ink[_bbox(ink > 0.2 * ink.max())]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ..recognizer import NOT_A_DIGIT, class_name
 from .canvas import DrawingCanvas
-from .images import grayscale_pixmap, load_picture, qimage_of
+from .images import MAX_PICTURE_SIDE, grayscale_pixmap, load_picture, qimage_of
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
 
@@ -236,6 +236,7 @@ class DrawPage(QWidget):
         self.chart.bar_clicked.connect(self._explain_class)
         service.explained.connect(self._show_explanation)
         self.evidence = None  # the (28, 28) map on screen, or None
+        self._explain_token: int | None = None  # the explanation asked for last
         self._explain_for: int | None = None  # a class chosen on the chart, else the answer's
         self._picture_task = None
         service.prediction_ready.connect(self._show_prediction)
@@ -288,9 +289,12 @@ class DrawPage(QWidget):
             if picture.isNull():
                 self._say("That picture is empty.", error=True)
                 return
-            if max(picture.width(), picture.height()) > 2048:
+            if max(picture.width(), picture.height()) > MAX_PICTURE_SIDE:
                 picture = picture.scaled(
-                    2048, 2048, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    MAX_PICTURE_SIDE,
+                    MAX_PICTURE_SIDE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
                 )
             self.canvas.set_picture(picture.convertToFormat(QImage.Format.Format_RGB888))
             self._say("Picture pasted. Clear removes it; Undo brings back what was there.")
@@ -401,8 +405,7 @@ class DrawPage(QWidget):
         prediction = reading.digits[index].prediction
         sure = f"{prediction.confidence:.0%} sure"
         if not reading.is_single:
-            what = NOT_A_DIGIT_TEXT.lower() if prediction.digit is None else f"a {prediction.digit}"
-            sure = f"{len(reading.digits)} digits · digit {index + 1} is {what}, {sure}"
+            sure = f"{len(reading.digits)} digits · digit {index + 1} is {label_text(prediction.label)}, {sure}"
         self.confidence_label.setText(sure)
         self.teach_hint.setText(
             "Wrong? The right digit is:" if reading.is_single else f"Wrong? Digit {index + 1} is really:"
@@ -438,22 +441,21 @@ class DrawPage(QWidget):
         self._explain_token = self.service.explain(prediction.image, label)
 
     def _show_explanation(self, token: int, label: int, evidence) -> None:
-        if token == getattr(self, "_explain_token", None) and self.why_button.isChecked():
+        if token == self._explain_token and self.why_button.isChecked():
             self._show_evidence(evidence, label)
 
     def _show_evidence(self, evidence, label) -> None:
         from .images import evidence_pixmap
 
-        self.evidence = evidence
+        shown, self.evidence = self.evidence, evidence
         prediction = self.current_prediction
         if evidence is None or prediction is None:
             self.why_label.setText("")
             self.canvas.set_evidence(None)
-            if prediction is not None:
+            if prediction is not None and shown is not None:  # the plain view back
                 self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
             return
-        name = NOT_A_DIGIT_TEXT.lower() if label == NOT_A_DIGIT else f"a {label}"
-        self.why_label.setText(f"Evidence for {name}: red for, blue against")
+        self.why_label.setText(f"Evidence for {label_text(label)}: red for, blue against")
         self.preview.setPixmap(evidence_pixmap(prediction.image, evidence, 112))
         box = self.current_reading.digits[self.selected].box
         self.canvas.set_evidence(evidence_pixmap(prediction.image, evidence, 280, ink_only=True), prediction.image, box)

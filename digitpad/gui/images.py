@@ -25,16 +25,13 @@ def load_picture(path) -> Image.Image:
     """Open a picture file for the canvas, on a worker thread: decoded with the same checks as
     `predict` (damaged, foreign or huge files raise PictureError with a message), turned upright
     (EXIF), over white where transparent, and reduced to MAX_PICTURE_SIDE."""
+    from ..paper import over_white, wide_levels
     from ..preprocess import open_picture
 
-    picture = open_picture(path)
-    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
-        rgba = picture.convert("RGBA")
-        picture = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    elif picture.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        arr = np.asarray(picture, dtype=np.float64)
-        top = max(float(arr.max()), 1.0)
-        picture = Image.fromarray((np.clip(arr / (65535.0 if top > 255 else 255.0), 0, 1) * 255).astype(np.uint8))
+    picture = over_white(open_picture(path))
+    levels = wide_levels(picture)
+    if levels is not None:
+        picture = Image.fromarray((levels * 255).astype(np.uint8))
     picture = picture.convert("RGB")
     picture.thumbnail((MAX_PICTURE_SIDE, MAX_PICTURE_SIDE))
     return picture
