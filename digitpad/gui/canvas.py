@@ -29,10 +29,9 @@ class DrawingCanvas(QWidget):
         self.setAcceptDrops(True)
         self.setAccessibleName("Drawing canvas")
         self.setToolTip("Draw a digit or a number here; right-click a boxed digit to select it")
-        # Undo history as a list of drawings (tuples of strokes); _at is the one shown.
-        # Strokes are tuples, so snapshots share them and cost little.
-        self._history: list[tuple] = [()]
-        self._pictures: list[QImage | None] = [None]  # the picture under the strokes, per history entry
+        # Undo history: each entry a drawing (a tuple of strokes) and the picture under it (or
+        # None); _at is the one shown. Strokes are tuples, so snapshots share them and cost little.
+        self._history: list[tuple[tuple, QImage | None]] = [((), None)]
         self._at = 0
         self._current: list[tuple[float, float]] | None = None
         self._boxes: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 of each digit read
@@ -42,7 +41,7 @@ class DrawingCanvas(QWidget):
     # -- the drawing as data -------------------------------------------------------------
     @property
     def _strokes(self) -> tuple:
-        return self._history[self._at]
+        return self._history[self._at][0]
 
     def strokes(self) -> list[list[tuple[float, float]]]:
         """A copy of the strokes, the one in progress included."""
@@ -53,7 +52,7 @@ class DrawingCanvas(QWidget):
 
     def picture(self) -> QImage | None:
         """The picture opened, dropped or pasted onto the canvas (strokes may be drawn on top)."""
-        return self._pictures[self._at]
+        return self._history[self._at][1]
 
     def set_picture(self, image: QImage) -> None:
         """Show a picture instead of the drawing (undo brings the drawing back)."""
@@ -96,9 +95,7 @@ class DrawingCanvas(QWidget):
     def _push(self, drawing: tuple, picture=_KEEP) -> None:
         picture = self.picture() if picture is DrawingCanvas._KEEP else picture
         del self._history[self._at + 1 :]  # a new action forgets what could be redone
-        del self._pictures[self._at + 1 :]
-        self._history.append(drawing)
-        self._pictures.append(picture)
+        self._history.append((drawing, picture))
         self._at += 1
         self._changed()
 
@@ -248,9 +245,7 @@ class DrawingCanvas(QWidget):
         image.fill(QColor("white"))
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        if self.picture() is not None:
-            painter.drawImage(self.picture_rect(), self.picture())
+        self._paint_picture(painter)
         self._paint_strokes(painter, QColor("black"))
         painter.end()
         data = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
@@ -274,9 +269,7 @@ class DrawingCanvas(QWidget):
                 Qt.AlignmentFlag.AlignCenter,
                 "Draw a digit or a number here\n(or drop, paste or open a picture)",
             )
-        if self.picture() is not None:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(self.picture_rect(), self.picture())
+        self._paint_picture(painter)
         self._paint_strokes(painter, self.palette().text().color())
         if self._evidence is not None:
             painter.setOpacity(0.75)
@@ -284,6 +277,11 @@ class DrawingCanvas(QWidget):
             painter.setOpacity(1.0)
         self._paint_boxes(painter)
         painter.end()
+
+    def _paint_picture(self, painter: QPainter) -> None:
+        if self.picture() is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(self.picture_rect(), self.picture())
 
     def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
         pen = QPen(
