@@ -35,7 +35,7 @@ def main(argv=None) -> int:
 
     import numpy as np
 
-    from digitpad.gui.draw_page import NOT_A_DIGIT_TEXT
+    from digitpad.gui.i18n import not_a_digit_text
     from digitpad.pendata import CLEARLY_NOT_DIGITS
 
     digits = [row for row in dev_rows(Path(args.digits)) if str(row["label"]).isdigit()]
@@ -58,8 +58,8 @@ def main(argv=None) -> int:
     other_answers = [(shown(row), row["label"]) for row in others]
     window.close()
 
-    rejected_others = sum(text == NOT_A_DIGIT_TEXT for text, _ in other_answers) / len(other_answers)
-    rejected_digits = sum(text == NOT_A_DIGIT_TEXT for text, _ in digit_answers) / len(digit_answers)
+    rejected_others = sum(text == not_a_digit_text() for text, _ in other_answers) / len(other_answers)
+    rejected_digits = sum(text == not_a_digit_text() for text, _ in digit_answers) / len(digit_answers)
     accuracy = sum(text == label for text, label in digit_answers) / len(digit_answers)
     print(f"non-digits rejected: {rejected_others:.2%}")
     print(f"digits rejected: {rejected_digits:.2%}")
@@ -67,7 +67,7 @@ def main(argv=None) -> int:
     per_char = {}
     for text, label in other_answers:
         hits, n = per_char.get(label, (0, 0))
-        per_char[label] = (hits + (text == NOT_A_DIGIT_TEXT), n + 1)
+        per_char[label] = (hits + (text == not_a_digit_text()), n + 1)
     worst = sorted(per_char.items(), key=lambda kv: kv[1][0] / kv[1][1])[:8]
     print(
         f"{len(digit_answers)} digits, {len(other_answers)} non-digits; least rejected: "

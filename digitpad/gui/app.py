@@ -27,6 +27,9 @@ def make_app(argv=None) -> QApplication:
     app.setApplicationName("DigitPad")
     app.setOrganizationName("DigitPad")
     app.setDesktopFileName("digitpad")
+    from .i18n import install_translators
+
+    install_translators(app)  # after the names: the language setting is in QSettings
     icon = resources.icon_path(256)
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -27,8 +27,8 @@ class DrawingCanvas(QWidget):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
-        self.setAccessibleName("Drawing canvas")
-        self.setToolTip("Draw a digit or a number here; right-click a boxed digit to select it")
+        self.setAccessibleName(self.tr("Drawing canvas"))
+        self.setToolTip(self.tr("Draw a digit or a number here; right-click a boxed digit to select it"))
         # Undo history: each entry a drawing (a tuple of strokes) and the picture under it (or
         # None); _at is the one shown. Strokes are tuples, so snapshots share them and cost little.
         self._history: list[tuple[tuple, QImage | None]] = [((), None)]
@@ -267,7 +267,7 @@ class DrawingCanvas(QWidget):
             painter.drawText(
                 self.rect(),
                 Qt.AlignmentFlag.AlignCenter,
-                "Draw a digit or a number here\n(or drop, paste or open a picture)",
+                self.tr("Draw a digit or a number here\n(or drop, paste or open a picture)"),
             )
         self._paint_picture(painter)
         self._paint_strokes(painter, self.palette().text().color())

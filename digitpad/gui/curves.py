@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
-TRAINING = "training"
+TRAINING = "training"  # series keys; the legend shows them translated
 VALIDATION = "validation"
 
 
@@ -15,7 +15,7 @@ class CurvePlot(pg.PlotWidget):
     def __init__(self, title: str, ylabel: str, legend_offset=(-5, 5), parent=None):
         super().__init__(parent, background=None)
         self.setTitle(title, size="10pt")
-        self.setLabel("bottom", "epoch")
+        self.setLabel("bottom", self.tr("epoch"))
         self.setLabel("left", ylabel)
         self.getAxis("left").enableAutoSIPrefix(False)
         self.setMinimumSize(220, 160)
@@ -23,9 +23,15 @@ class CurvePlot(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         self.setMouseEnabled(False, False)
         self.hideButtons()
-        self.train_curve = self.plot([], [], pen=pg.mkPen("#2b7bd6", width=2), name=TRAINING)
+        self.train_curve = self.plot([], [], pen=pg.mkPen("#2b7bd6", width=2), name=self.tr("training"))
         self.val_curve = self.plot(
-            [], [], pen=pg.mkPen("#d65f2b", width=2), symbol="o", symbolSize=6, symbolBrush="#d65f2b", name=VALIDATION
+            [],
+            [],
+            pen=pg.mkPen("#d65f2b", width=2),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush="#d65f2b",
+            name=self.tr("validation"),
         )
         self.train_x: list[float] = []
         self.train_y: list[float] = []

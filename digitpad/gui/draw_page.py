@@ -16,18 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..recognizer import NOT_A_DIGIT, class_name
+from ..recognizer import NOT_A_DIGIT
 from .canvas import DrawingCanvas
+from .i18n import class_text, label_text, not_a_digit_text
 from .images import MAX_PICTURE_SIDE, grayscale_pixmap, load_picture, qimage_of
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
-
-
-def label_text(label: int) -> str:
-    return class_name(label) if label == NOT_A_DIGIT else f"a {label}"
-
-
-NOT_A_DIGIT_TEXT = "Not a digit"
 
 
 class ProbabilityChart(pg.PlotWidget):
@@ -43,9 +37,9 @@ class ProbabilityChart(pg.PlotWidget):
         self.setYRange(0, 1, padding=0.02)
         self.setXRange(-0.6, 10.6, padding=0)
         axis = self.getAxis("bottom")
-        axis.setTicks([[(d, str(d)) for d in range(10)] + [(10, "none")]])
+        axis.setTicks([[(d, str(d)) for d in range(10)] + [(10, self.tr("none"))]])
         self.getAxis("left").setTicks([[(0, "0"), (0.5, "50%"), (1, "100%")]])
-        self.setLabel("bottom", "digit, or none (not a digit)")
+        self.setLabel("bottom", self.tr("digit, or none (not a digit)"))
         self._bars = pg.BarGraphItem(x=np.arange(11), height=np.zeros(11), width=0.7, brush="#9aa5b1")
         self.addItem(self._bars)
         self.values = np.zeros(11)
@@ -90,32 +84,32 @@ class DrawPage(QWidget):
         self.digit_label.setFont(font)
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.digit_label.setMinimumWidth(160)
-        self.digit_label.setAccessibleName("Recognised digit")
-        self.confidence_label = QLabel("Loading model…")
+        self.digit_label.setAccessibleName(self.tr("Recognised digit"))
+        self.confidence_label = QLabel(self.tr("Loading model…"))
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart = ProbabilityChart()
         self.chart.setMaximumHeight(240)
         self.preview = QLabel()
         self.preview.setFixedSize(112, 112)
-        self.preview.setToolTip("The 28x28 image the model sees")
+        self.preview.setToolTip(self.tr("The 28x28 image the model sees"))
         self.preview.setStyleSheet("background: black; border: 1px solid palette(mid);")
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px; border-radius: 4px;")
         self.warning.hide()
 
-        self.undo_action = QAction("Undo", self)
+        self.undo_action = QAction(self.tr("Undo"), self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setToolTip("Undo the last stroke (Ctrl+Z)")
-        self.redo_action = QAction("Redo", self)
+        self.undo_action.setToolTip(self.tr("Undo the last stroke (Ctrl+Z)"))
+        self.redo_action = QAction(self.tr("Redo"), self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
-        self.clear_action = QAction("Clear", self)
+        self.redo_action.setToolTip(self.tr("Redo (Ctrl+Shift+Z or Ctrl+Y)"))
+        self.clear_action = QAction(self.tr("Clear"), self)
         self.clear_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Key.Key_Delete)])
-        self.clear_action.setToolTip("Clear the canvas (Esc or Delete); Undo brings it back")
-        self.paste_action = QAction("Paste Picture", self)
+        self.clear_action.setToolTip(self.tr("Clear the canvas (Esc or Delete); Undo brings it back"))
+        self.paste_action = QAction(self.tr("Paste Picture"), self)
         self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
-        self.paste_action.setToolTip("Paste a picture, or a picture file copied in the file manager (Ctrl+V)")
+        self.paste_action.setToolTip(self.tr("Paste a picture, or a picture file copied in the file manager (Ctrl+V)"))
         self.paste_action.triggered.connect(self.paste)
         for action in (self.undo_action, self.redo_action, self.clear_action, self.paste_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -131,11 +125,13 @@ class DrawPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.why_button = QToolButton()
-        self.why_button.setText("Show why")
+        self.why_button.setText(self.tr("Show why"))
         self.why_button.setCheckable(True)
         self.why_button.setToolTip(
-            "Colour the drawing by the evidence for the answer (red: for, blue: against); click a bar of "
-            "the chart to see the evidence for that digit instead"
+            self.tr(
+                "Colour the drawing by the evidence for the answer (red: for, blue: against); click a bar of "
+                "the chart to see the evidence for that digit instead"
+            )
         )
         self.why_button.toggled.connect(self._explain_toggled)
         buttons.addWidget(self.why_button)
@@ -144,14 +140,14 @@ class DrawPage(QWidget):
 
         teach = QGridLayout()
         teach.setSpacing(2)
-        hint = self.teach_hint = QLabel("Wrong? The right digit is:")
-        hint.setToolTip("Click the right digit or press its key: the drawing is saved as your sample")
+        hint = self.teach_hint = QLabel(self.tr("Wrong? The right digit is:"))
+        hint.setToolTip(self.tr("Click the right digit or press its key: the drawing is saved as your sample"))
         teach.addWidget(hint, 0, 0, 1, 10)
         self.teach_buttons = []
         for digit in range(10):
             button = QToolButton()
             button.setText(str(digit))
-            button.setToolTip(f"Save this drawing as a {digit} (key {digit})")
+            button.setToolTip(self.tr("Save this drawing as a {digit} (key {digit})").format(digit=digit))
             button.clicked.connect(lambda _checked=False, d=digit: self.save_sample(d))
             button.setMinimumWidth(26)
             teach.addWidget(button, 1, digit)
@@ -162,8 +158,8 @@ class DrawPage(QWidget):
             action.triggered.connect(lambda _checked=False, d=digit: self.save_sample(d))
             self.addAction(action)
         self.not_digit_button = QToolButton()
-        self.not_digit_button.setText(NOT_A_DIGIT_TEXT)
-        self.not_digit_button.setToolTip("Save this drawing as not a digit (key N)")
+        self.not_digit_button.setText(not_a_digit_text())
+        self.not_digit_button.setToolTip(self.tr("Save this drawing as not a digit (key N)"))
         self.not_digit_button.clicked.connect(lambda: self.save_sample(NOT_A_DIGIT))
         not_digit_action = QAction(self)
         not_digit_action.setShortcut(QKeySequence("N"))
@@ -171,8 +167,8 @@ class DrawPage(QWidget):
         not_digit_action.triggered.connect(lambda: self.save_sample(NOT_A_DIGIT))
         self.addAction(not_digit_action)
         self.keep_button = QToolButton()
-        self.keep_button.setText("✓ Right: keep as a sample")
-        self.keep_button.setToolTip("Save this drawing with the recognised digit")
+        self.keep_button.setText(self.tr("✓ Right: keep as a sample"))
+        self.keep_button.setToolTip(self.tr("Save this drawing with the recognised digit"))
         self.keep_button.clicked.connect(self.keep_as_sample)
         teach.addWidget(self.not_digit_button, 2, 0, 1, 4)
         teach.addWidget(self.keep_button, 2, 4, 1, 6)
@@ -189,8 +185,10 @@ class DrawPage(QWidget):
         teach_widget.setVisible(sample_store is not None)
 
         self.chooser_buttons: list[QToolButton] = []
-        self.chooser_hint = QLabel("Digits:")
-        self.chooser_hint.setToolTip("Select a digit of the number (or right-click it on the canvas, or Left/Right)")
+        self.chooser_hint = QLabel(self.tr("Digits:"))
+        self.chooser_hint.setToolTip(
+            self.tr("Select a digit of the number (or right-click it on the canvas, or Left/Right)")
+        )
         self.chooser_layout = QHBoxLayout()
         self.chooser_layout.setSpacing(0)
         self.chooser_layout.addStretch(1)
@@ -210,7 +208,7 @@ class DrawPage(QWidget):
         answer.addWidget(self.confidence_label)
         answer.addLayout(chooser_row)
         view = QVBoxLayout()
-        view.addWidget(QLabel("Model's view:"))
+        view.addWidget(QLabel(self.tr("Model's view:")))
         view.addWidget(self.preview)
         view.addStretch(1)
         bottom = QHBoxLayout()
@@ -287,7 +285,7 @@ class DrawPage(QWidget):
 
         if isinstance(picture, QImage):
             if picture.isNull():
-                self._say("That picture is empty.", error=True)
+                self._say(self.tr("That picture is empty."), error=True)
                 return
             if max(picture.width(), picture.height()) > MAX_PICTURE_SIDE:
                 picture = picture.scaled(
@@ -297,10 +295,10 @@ class DrawPage(QWidget):
                     Qt.TransformationMode.SmoothTransformation,
                 )
             self.canvas.set_picture(picture.convertToFormat(QImage.Format.Format_RGB888))
-            self._say("Picture pasted. Clear removes it; Undo brings back what was there.")
+            self._say(self.tr("Picture pasted. Clear removes it; Undo brings back what was there."))
             return
         path = str(picture)
-        self._say(f"Opening {path}…")
+        self._say(self.tr("Opening {path}…").format(path=path))
         task = self._picture_task = BackgroundTask(lambda: load_picture(path), self)
         task.done.connect(lambda image, path=path: self._picture_loaded(task, path, image))
         task.failed.connect(lambda exc, path=path: self._picture_failed(task, path, exc))
@@ -312,7 +310,9 @@ class DrawPage(QWidget):
         from pathlib import Path
 
         self.canvas.set_picture(qimage_of(image))
-        self._say(f"Opened {Path(path).name}. Clear removes it; Undo brings back what was there.")
+        self._say(
+            self.tr("Opened {name}. Clear removes it; Undo brings back what was there.").format(name=Path(path).name)
+        )
 
     def _picture_failed(self, task, path: str, exc) -> None:
         if task is not self._picture_task:
@@ -322,7 +322,7 @@ class DrawPage(QWidget):
         from ..preprocess import PictureError
 
         reason = str(exc) if isinstance(exc, PictureError) else f"{type(exc).__name__}: {exc}"
-        self._say(f"Could not open {Path(path).name}: {reason}", error=True)
+        self._say(self.tr("Could not open {name}: {reason}").format(name=Path(path).name, reason=reason), error=True)
 
     def paste(self) -> None:
         """Ctrl+V: a picture on the clipboard, or a picture file copied in a file manager."""
@@ -335,7 +335,7 @@ class DrawPage(QWidget):
         elif mime is not None and mime.hasImage():
             self.show_picture(QApplication.clipboard().image())
         else:
-            self._say("Nothing to paste: copy a picture, or a picture file in the file manager.", error=True)
+            self._say(self.tr("Nothing to paste: copy a picture, or a picture file in the file manager."), error=True)
 
     def _show_prediction(self, request_id: int, reading) -> None:
         self._display(reading)
@@ -357,11 +357,11 @@ class DrawPage(QWidget):
             self.selected = None
             self._set_answer_text("" if self.service.ready else "…")
             if not self.service.ready:
-                self.confidence_label.setText("Loading model… you can draw already")
+                self.confidence_label.setText(self.tr("Loading model… you can draw already"))
             elif self.canvas.picture() is not None:
-                self.confidence_label.setText("No handwriting found in this picture")
+                self.confidence_label.setText(self.tr("No handwriting found in this picture"))
             else:
-                self.confidence_label.setText("Draw a digit or a number")
+                self.confidence_label.setText(self.tr("Draw a digit or a number"))
             self._set_chooser([])
             self.canvas.set_boxes([])
             self._show_selected()
@@ -369,7 +369,7 @@ class DrawPage(QWidget):
         digits = reading.digits
         if reading.is_single:
             self.selected = 0
-            text = NOT_A_DIGIT_TEXT if digits[0].prediction.digit is None else digits[0].text
+            text = not_a_digit_text() if digits[0].prediction.digit is None else digits[0].text
         else:
             keep = previous is not None and self.selected is not None and len(previous.digits) == len(digits)
             # Keep the selection while the same number is refined; else the least sure digit.
@@ -403,12 +403,16 @@ class DrawPage(QWidget):
             return
         self.canvas.set_boxes([d.box for d in reading.digits], index)
         prediction = reading.digits[index].prediction
-        sure = f"{prediction.confidence:.0%} sure"
+        sure = self.tr("{percent}% sure").format(percent=round(prediction.confidence * 100))
         if not reading.is_single:
-            sure = f"{len(reading.digits)} digits · digit {index + 1} is {label_text(prediction.label)}, {sure}"
+            sure = self.tr("{count} digits · digit {n} is {label}, {sure}").format(
+                count=len(reading.digits), n=index + 1, label=label_text(prediction.label), sure=sure
+            )
         self.confidence_label.setText(sure)
         self.teach_hint.setText(
-            "Wrong? The right digit is:" if reading.is_single else f"Wrong? Digit {index + 1} is really:"
+            self.tr("Wrong? The right digit is:")
+            if reading.is_single
+            else self.tr("Wrong? Digit {n} is really:").format(n=index + 1)
         )
         self.chart.set_probabilities(prediction.probabilities, prediction.label)
         self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
@@ -455,7 +459,7 @@ class DrawPage(QWidget):
             if prediction is not None and shown is not None:  # the plain view back
                 self.preview.setPixmap(grayscale_pixmap(prediction.image, 112))
             return
-        self.why_label.setText(f"Evidence for {label_text(label)}: red for, blue against")
+        self.why_label.setText(self.tr("Evidence for {label}: red for, blue against").format(label=label_text(label)))
         self.preview.setPixmap(evidence_pixmap(prediction.image, evidence, 112))
         box = self.current_reading.digits[self.selected].box
         self.canvas.set_evidence(evidence_pixmap(prediction.image, evidence, 280, ink_only=True), prediction.image, box)
@@ -477,7 +481,9 @@ class DrawPage(QWidget):
             button.setVisible(i < len(texts))
             if i < len(texts):
                 button.setText(texts[i])
-                button.setToolTip(f"Digit {i + 1}: show its probabilities; then click or type the right digit")
+                button.setToolTip(
+                    self.tr("Digit {n}: show its probabilities; then click or type the right digit").format(n=i + 1)
+                )
         self.chooser_hint.setVisible(bool(texts))
 
     def _set_answer_text(self, text: str) -> None:
@@ -497,7 +503,7 @@ class DrawPage(QWidget):
         reading = self._reading_for_drawing()
         if reading is None:
             if not self.canvas.is_empty():
-                self._say("Wait for the guess of this drawing, then keep it.", error=True)
+                self._say(self.tr("Wait for the guess of this drawing, then keep it."), error=True)
             return
         if reading.is_single:
             self.save_sample(reading.digits[0].prediction.label)
@@ -508,12 +514,16 @@ class DrawPage(QWidget):
             try:
                 sample_id = self._store(prediction.label, prediction.image, digit.strokes, prediction.label)
             except Exception as exc:
-                self._say(f"Could not save the samples: {exc}", error=True)
+                self._say(self.tr("Could not save the samples: {reason}").format(reason=exc), error=True)
                 return
             if sample_id is not None:
                 saved.append(sample_id)
                 self.sample_saved.emit(sample_id)
-        self._say(f"Kept the {len(reading.digits)} digits of {reading.text} as samples ({len(saved)} new).")
+        self._say(
+            self.tr("Kept the {count} digits of {number} as samples ({new} new).").format(
+                count=len(reading.digits), number=reading.text, new=len(saved)
+            )
+        )
         self.canvas.clear()
 
     def _store(self, label: int, image, strokes, guess):
@@ -528,7 +538,7 @@ class DrawPage(QWidget):
         if self.sample_store is None:
             return None
         if self.canvas.is_empty():
-            self._say("Draw a digit first, then give its label.", error=True)
+            self._say(self.tr("Draw a digit first, then give its label."), error=True)
             return None
         from ..preprocess import strokes_to_mnist
 
@@ -542,13 +552,17 @@ class DrawPage(QWidget):
         try:
             sample_id = self._store(label, image, strokes, guess)
         except Exception as exc:  # sqlite3 errors, a full disk: the drawing stays on the canvas
-            self._say(f"Could not save the sample: {exc}", error=True)
+            self._say(self.tr("Could not save the sample: {reason}").format(reason=exc), error=True)
             return None
         if sample_id is None:
-            self._say(f"Already saved as {label_text(label)}.")
+            self._say(self.tr("Already saved as {label}.").format(label=label_text(label)))
             return None
-        fixed = f" (it said {class_name(guess)})" if guess is not None and guess != label else ""
-        self._say(f"Saved as {label_text(label)}{fixed}: sample #{sample_id}. Undo brings the drawing back.")
+        fixed = self._it_said(guess) if guess is not None and guess != label else ""
+        self._say(
+            self.tr("Saved as {label}{it_said}: sample #{id}. Undo brings the drawing back.").format(
+                label=label_text(label), it_said=fixed, id=sample_id
+            )
+        )
         self.canvas.clear()
         self.sample_saved.emit(sample_id)
         return sample_id
@@ -560,17 +574,24 @@ class DrawPage(QWidget):
         try:
             sample_id = self._store(label, digit.prediction.image, digit.strokes, guess)
         except Exception as exc:
-            self._say(f"Could not save the sample: {exc}", error=True)
+            self._say(self.tr("Could not save the sample: {reason}").format(reason=exc), error=True)
             return None
         if sample_id is None:
-            self._say(f"Digit {index + 1} is already saved as {label_text(label)}.")
+            self._say(self.tr("Digit {n} is already saved as {label}.").format(n=index + 1, label=label_text(label)))
             return None
-        fixed = f" (it said {class_name(guess)})" if guess != label else ""
-        self._say(f"Saved digit {index + 1} of {reading.text} as {label_text(label)}{fixed}: sample #{sample_id}.")
+        fixed = self._it_said(guess) if guess != label else ""
+        self._say(
+            self.tr("Saved digit {n} of {number} as {label}{it_said}: sample #{id}.").format(
+                n=index + 1, number=reading.text, label=label_text(label), it_said=fixed, id=sample_id
+            )
+        )
         self.sample_saved.emit(sample_id)
         if index + 1 < len(reading.digits):
             self.select_digit(index + 1)  # on to the next digit
         return sample_id
+
+    def _it_said(self, guess: int) -> str:
+        return self.tr(" (it said {answer})").format(answer=class_text(guess))
 
     def _say(self, text: str, error: bool = False) -> None:
         self.saved_label.setStyleSheet("color: #b02a37;" if error else "color: #146c43;")

@@ -38,18 +38,18 @@ class MainWindow(QMainWindow):
         except SampleStoreError as exc:  # locked, read-only, newer: left alone, teaching off
             log.warning("samples unavailable: %s", exc)
             self.sample_store = None
-            self.samples_problem = f"{exc} Saving samples is off until it can be opened."
+            self.samples_problem = self.tr("{reason} Saving samples is off until it can be opened.").format(reason=exc)
         self.service = RecognitionService(self)
         self.draw_page = DrawPage(self.service, self.sample_store)
         self.samples_page = SamplesPage(self.sample_store, self.service) if self.sample_store is not None else None
         self.train_page = TrainPage(self.model_store, self.sample_store)
         self.train_page.model_activated.connect(self.open_model)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.draw_page, "Draw")
+        self.tabs.addTab(self.draw_page, self.tr("Draw"))
         if self.samples_page is not None:
             self.draw_page.sample_saved.connect(lambda _id: self.samples_page.refresh_from_store())
-            self.tabs.addTab(self.samples_page, "My samples")
-        self.tabs.addTab(self.train_page, "Train")
+            self.tabs.addTab(self.samples_page, self.tr("My samples"))
+        self.tabs.addTab(self.train_page, self.tr("Train"))
         self.tabs.currentChanged.connect(
             lambda _index: self.draw_page.set_current_tab(self.tabs.currentWidget() is self.draw_page)
         )
@@ -60,12 +60,12 @@ class MainWindow(QMainWindow):
         self.service.model_failed.connect(self._on_model_failed)
         self.service.errored.connect(self._on_model_failed)
         self._build_menus()
-        self.statusBar().showMessage("Loading model…")
+        self.statusBar().showMessage(self.tr("Loading model…"))
         if self.sample_store is not None and self.sample_store.recovered_from is not None:
-            self.last_error = (
-                f"Your samples database was damaged and could not be read. It was moved "
-                f"aside to {self.sample_store.recovered_from}; DigitPad started a new, empty one."
-            )
+            self.last_error = self.tr(
+                "Your samples database was damaged and could not be read. It was moved "
+                "aside to {path}; DigitPad started a new, empty one."
+            ).format(path=self.sample_store.recovered_from)
         elif self.samples_problem:
             self.last_error = self.samples_problem
         if self.last_error:
@@ -77,36 +77,64 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_model = QAction("&Open Model File…", self)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        open_model = QAction(self.tr("&Open Model File…"), self)
         open_model.setShortcut(QKeySequence.StandardKey.Open)
         open_model.triggered.connect(self._choose_model_file)
         file_menu.addAction(open_model)
-        open_image = QAction("Open &Image…", self)
+        open_image = QAction(self.tr("Open &Image…"), self)
         open_image.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        open_image.setToolTip("Read a digit or a number in a picture: a photo, a scan, a screenshot")
+        open_image.setToolTip(self.tr("Read a digit or a number in a picture: a photo, a scan, a screenshot"))
         open_image.triggered.connect(self._choose_picture_file)
         file_menu.addAction(open_image)
-        export = QAction("&Export Model…", self)
+        export = QAction(self.tr("&Export Model…"), self)
         export.setToolTip(
-            "Save the active model for serving (SavedModel) or phones (TensorFlow Lite), checked on MNIST"
+            self.tr("Save the active model for serving (SavedModel) or phones (TensorFlow Lite), checked on MNIST")
         )
         export.triggered.connect(self._choose_export)
         file_menu.addAction(export)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         for action in (self.draw_page.undo_action, self.draw_page.redo_action, self.draw_page.clear_action):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.draw_page.paste_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About DigitPad", self)
+        self._build_language_menu(self.menuBar().addMenu(self.tr("&View")).addMenu(self.tr("&Language")))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About DigitPad"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_language_menu(self, menu) -> None:
+        from PySide6.QtGui import QActionGroup
+
+        from .i18n import LANGUAGES, chosen_language
+
+        group = QActionGroup(self)
+        chosen = chosen_language()
+        self.language_actions = {}
+        for code, name in {"": self.tr("System default"), **LANGUAGES}.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == chosen)
+            action.triggered.connect(lambda _checked=False, code=code: self.choose_language(code))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[code] = action
+
+    def choose_language(self, code: str) -> None:
+        """Remember the interface language ("" follows the system); it applies at the next start."""
+        from .i18n import SETTING, chosen_language
+
+        if code == chosen_language():
+            return
+        QSettings().setValue(SETTING, code)
+        self.last_language_message = self.tr("The language changes when DigitPad is started again.")
+        self.statusBar().showMessage(self.last_language_message)
+        self._message(self.tr("Language"), self.last_language_message)
 
     def start(self) -> None:
         """Load the active model in the background; the window is usable meanwhile."""
@@ -120,15 +148,15 @@ class MainWindow(QMainWindow):
             try:
                 self.model_store.set_active(Path(path) if path else None)
             except OSError as exc:
-                self.draw_page.show_warning(f"The model choice could not be saved: {exc}")
+                self.draw_page.show_warning(self.tr("The model choice could not be saved: {reason}").format(reason=exc))
         self.train_page.refresh_models()
-        name = Path(path).name if path else "the bundled model"
-        self.statusBar().showMessage(f"Loading {name}…")
+        name = Path(path).name if path else self.tr("the bundled model")
+        self.statusBar().showMessage(self.tr("Loading {name}…").format(name=name))
         self.service.load(Path(path) if path else None)
 
     def _choose_model_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open Model", str(self.model_store.models_dir), "Keras models (*.keras)"
+            self, self.tr("Open Model"), str(self.model_store.models_dir), self.tr("Keras models (*.keras)")
         )
         if path:
             self.open_model(Path(path))
@@ -136,9 +164,9 @@ class MainWindow(QMainWindow):
     def _choose_picture_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
-            "Open Image",
+            self.tr("Open Image"),
             str(QSettings().value("pictures/folder", str(Path.home()))),
-            "Pictures (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)",
+            self.tr("Pictures (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"),
         )
         if path:
             QSettings().setValue("pictures/folder", str(Path(path).parent))
@@ -150,17 +178,28 @@ class MainWindow(QMainWindow):
 
         from ..export import FORMATS
 
-        labels = [f"{key}: {text}" for key, text in FORMATS.items()]
-        choice, ok = QInputDialog.getItem(self, "Export Model", "Format:", labels, 0, False)
+        labels = [f"{key}: {self.format_name(key)}" for key in FORMATS]
+        choice, ok = QInputDialog.getItem(self, self.tr("Export Model"), self.tr("Format:"), labels, 0, False)
         if not ok:
             return
         fmt = choice.split(":")[0]
         suggested = Path.home() / {"savedmodel": "digitpad-savedmodel", "tflite": "digitpad.tflite"}.get(
             fmt, "digitpad.onnx"
         )
-        path, _ = QFileDialog.getSaveFileName(self, "Export Model As", str(suggested))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Model As"), str(suggested))
         if path:
             self.export_model(fmt, Path(path))
+
+    def format_name(self, fmt: str) -> str:
+        """An export format as the menu shows it (digitpad.export.FORMATS, translated)."""
+        names = {
+            "savedmodel": self.tr("TensorFlow SavedModel (a folder): for serving"),
+            "tflite": self.tr("TensorFlow Lite, float16 weights (a .tflite file): for phones and small devices"),
+            "onnx": self.tr("ONNX (a .onnx file): for other runtimes"),
+        }
+        from ..export import FORMATS
+
+        return names.get(fmt, FORMATS.get(fmt, fmt))
 
     def export_model(self, fmt: str, path: Path) -> None:
         """Export the active model on a worker thread; the result (checked in its own runtime)
@@ -177,7 +216,9 @@ class MainWindow(QMainWindow):
             loaded = load_with_fallback(active)
             return loaded.name, export_model(loaded.model, fmt, path, to_model_input(load_mnist().x_test))
 
-        self.statusBar().showMessage(f"Exporting the model as {fmt} and checking it on MNIST…")
+        self.statusBar().showMessage(
+            self.tr("Exporting the model as {format} and checking it on MNIST…").format(format=fmt)
+        )
         self.last_export = None
         task = self._export_task = BackgroundTask(work, self)
         task.done.connect(self._exported)
@@ -186,17 +227,24 @@ class MainWindow(QMainWindow):
 
     def _exported(self, result) -> None:
         name, export = result
-        self.last_export = (
-            f"Exported {name} as {export.format} to {export.path} ({export.bytes / 1e6:.2f} MB). Checked in its "
-            f"own runtime: it answers like DigitPad on {export.agreement:.2%} of {export.images} MNIST test images."
+        self.last_export = self.tr(
+            "Exported {name} as {format} to {path} ({megabytes} MB). Checked in its own runtime: it answers "
+            "like DigitPad on {agreement}% of {images} MNIST test images."
+        ).format(
+            name=name,
+            format=export.format,
+            path=export.path,
+            megabytes=f"{export.bytes / 1e6:.2f}",
+            agreement=f"{export.agreement * 100:.2f}",
+            images=export.images,
         )
         self.statusBar().showMessage(self.last_export)
-        self._message("Model exported", self.last_export)
+        self._message(self.tr("Model exported"), self.last_export)
 
     def _export_failed(self, exc) -> None:
-        self.last_export = f"Export refused: {exc}"
+        self.last_export = self.tr("Export refused: {reason}").format(reason=exc)
         self.statusBar().showMessage(self.last_export)
-        self._message("Export refused", self.last_export, QMessageBox.Icon.Warning)
+        self._message(self.tr("Export refused"), self.last_export, QMessageBox.Icon.Warning)
 
     def _message(self, title: str, text: str, icon=QMessageBox.Icon.Information) -> None:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
@@ -206,18 +254,25 @@ class MainWindow(QMainWindow):
     def _on_model_ready(self, loaded) -> None:
         if loaded.fallback_reason:
             self.last_error = loaded.fallback_reason
-            self.draw_page.show_warning(f"{loaded.fallback_reason}. Using the bundled model instead.")
+            self.draw_page.show_warning(
+                self.tr("{reason}. Using the bundled model instead.").format(reason=loaded.fallback_reason)
+            )
         elif self.sample_store is not None and self.sample_store.recovered_from is None:
             self.last_error = None
             self.draw_page.show_warning(None)
         accuracy = loaded.card.get("mnist_test_accuracy")
-        detail = f" — MNIST test accuracy {accuracy:.2%}" if isinstance(accuracy, float) else ""
-        self.statusBar().showMessage(f"Model: {loaded.name}{detail}")
+        if isinstance(accuracy, float):
+            text = self.tr("Model: {name} — MNIST test accuracy {percent}%").format(
+                name=loaded.name, percent=f"{accuracy * 100:.2f}"
+            )
+        else:
+            text = self.tr("Model: {name}").format(name=loaded.name)
+        self.statusBar().showMessage(text)
 
     def _on_model_failed(self, message: str) -> None:
         self.last_error = message
         self.draw_page.show_warning(message)
-        self.statusBar().showMessage("No model: recognition is off")
+        self.statusBar().showMessage(self.tr("No model: recognition is off"))
 
     def _about(self) -> None:
         from ..logs import setup_logging
@@ -225,12 +280,16 @@ class MainWindow(QMainWindow):
         log_file = setup_logging()
         QMessageBox.about(
             self,
-            "About DigitPad",
-            f"<h3>DigitPad {__version__}</h3><p>Draw a digit, see it recognised live.</p>"
-            "<p>The bundled model was trained on MNIST by Yann LeCun and Corinna Cortes "
-            "(with Christopher J.C. Burges), licensed CC BY-SA 3.0, and on UNIPEN pen handwriting "
-            "(The International Unipen Foundation), licensed CC BY 4.0.</p>"
-            f"<p>Log file: {log_file if log_file else 'none (the data folder cannot be written)'}</p>",
+            self.tr("About DigitPad"),
+            self.tr(
+                "<h3>DigitPad {version}</h3><p>Draw a digit, see it recognised live.</p>"
+                "<p>The bundled model was trained on MNIST by Yann LeCun and Corinna Cortes "
+                "(with Christopher J.C. Burges), licensed CC BY-SA 3.0, and on UNIPEN pen handwriting "
+                "(The International Unipen Foundation), licensed CC BY 4.0.</p><p>Log file: {log}</p>"
+            ).format(
+                version=__version__,
+                log=log_file if log_file else self.tr("none (the data folder cannot be written)"),
+            ),
         )
 
     def showEvent(self, event):
@@ -242,7 +301,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         if self.train_page.service.is_running():
             answer = QMessageBox.question(
-                self, "Training in progress", "Stop training and quit? The model being trained is lost."
+                self,
+                self.tr("Training in progress"),
+                self.tr("Stop training and quit? The model being trained is lost."),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()

@@ -28,9 +28,16 @@ DATA_FILE = "file"  # the data combo's entry for an MNIST-layout .npz of the use
 class RecipeForm(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
+        # The core's descriptions (architectures.ARCHITECTURES, training.TRAINING_DATA), translated.
+        names = {
+            "cnn": self.tr("Convolutional network (the bundled model's)"),
+            "mlp": self.tr("Tutorial MLP (Dense 128)"),
+            "mnist+pen": self.tr("MNIST + pen strokes + not-a-digit"),
+            "mnist": "MNIST",
+        }
         self.arch = QComboBox()
         for key, description in ARCHITECTURES.items():
-            self.arch.addItem(description, key)
+            self.arch.addItem(names.get(key, description), key)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, MAX_EPOCHS)
         self.batch_size = QSpinBox()
@@ -47,7 +54,9 @@ class RecipeForm(QWidget):
         self.data = QComboBox()
         default = TrainConfig().training_data
         for key, description in TRAINING_DATA.items():
-            self.data.addItem(description + (self.tr(" (the bundled recipe)") if key == default else ""), key)
+            self.data.addItem(
+                names.get(key, description) + (self.tr(" (the bundled recipe)") if key == default else ""), key
+            )
         self.data.addItem(self.tr("MNIST from a file…"), DATA_FILE)
         self.data_file = QLineEdit()
         self.data_file.setPlaceholderText(self.tr("path to an .npz in Keras' MNIST layout"))

@@ -8,8 +8,8 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-from ..recognizer import class_name
 from ..samples import SampleStore
+from .i18n import class_text
 from .images import grayscale_pixmap
 
 THUMB = 56
@@ -69,14 +69,24 @@ class SampleListModel(QAbstractListModel):
             return self.is_wrong(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             wrong = self.is_wrong(index.row())
-            return class_name(label) + (f"  (model: {class_name(self.predictions[sample_id])})" if wrong else "")
+            if not wrong:
+                return class_text(label)
+            return self.tr("{label}  (model: {answer})").format(
+                label=class_text(label), answer=class_text(self.predictions[sample_id])
+            )
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(sample_id)
         if role == Qt.ItemDataRole.ForegroundRole and self.is_wrong(index.row()):
             return QBrush(QColor("#b02a37"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            said = f"; the model it was drawn for said {class_name(guess)}" if guess is not None else ""
-            return f"Sample #{sample_id}: {class_name(label)}, saved {created}{said}"
+            said = (
+                self.tr("; the model it was drawn for said {answer}").format(answer=class_text(guess))
+                if guess is not None
+                else ""
+            )
+            return self.tr("Sample #{id}: {label}, saved {created}{said}").format(
+                id=sample_id, label=class_text(label), created=created, said=said
+            )
         return None
 
     def _icon(self, sample_id: int) -> QIcon:

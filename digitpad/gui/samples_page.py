@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..recognizer import NOT_A_DIGIT, class_name
+from ..recognizer import NOT_A_DIGIT
 from ..samples import SampleStore
+from .i18n import class_text
 from .sample_list import ID_ROLE, THUMB, SampleFilter, SampleListModel
 from .workers import BackgroundTask
 
@@ -146,9 +147,8 @@ class SamplesPage(QWidget):
         for _id, label, _created, _guess in self.model.rows:
             counts[label] = counts.get(label, 0) + 1
         total = len(self.model.rows)
-        parts = [f"{class_name(d)}: {counts.get(d, 0)}" for d in range(10)]
-        if counts.get(NOT_A_DIGIT):
-            parts.append(f"not a digit: {counts[NOT_A_DIGIT]}")
+        shown = list(range(10)) + ([NOT_A_DIGIT] if counts.get(NOT_A_DIGIT) else [])
+        parts = [f"{class_text(d)}: {counts.get(d, 0)}" for d in shown]
         wrong = sum(1 for row in range(total) if self.model.is_wrong(row))
         self.counts_label.setText(
             self.samples_text(total)
@@ -220,7 +220,7 @@ class SamplesPage(QWidget):
                 return
             label = choices.index(choice)
         self.sample_store.relabel(ids, label)
-        self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(len(ids)), class_name(label)))
+        self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(len(ids)), class_text(label)))
         self._changed()
 
     def delete_selected(self) -> None:

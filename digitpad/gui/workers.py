@@ -117,7 +117,7 @@ class RecognitionService(QObject):
                 self._do(job)
             except Exception as exc:  # one bad job must not end recognition
                 log.exception("recognition job %s failed", job[0])
-                self.errored.emit(f"Recognition failed: {type(exc).__name__}: {exc}")
+                self.errored.emit(self.tr("Recognition failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
 
     def _do(self, job) -> None:
         kind = job[0]
@@ -165,11 +165,14 @@ class RecognitionService(QObject):
             log.exception("loading model %s failed", path)
             if self._recognizer is not None:
                 self._loaded.emit(
-                    f"{Path(path).name if path else 'The bundled model'} could not be used "
-                    f"({exc}); still using {self._recognizer.loaded.name}."
+                    self.tr("{name} could not be used ({reason}); still using {current}.").format(
+                        name=Path(path).name if path else self.tr("The bundled model"),
+                        reason=exc,
+                        current=self._recognizer.loaded.name,
+                    )
                 )
             else:
-                self._loaded.emit(f"No model could be loaded: {exc}")
+                self._loaded.emit(self.tr("No model could be loaded: {reason}").format(reason=exc))
             return
         if loaded.fallback_reason:
             log.warning("model fallback: %s", loaded.fallback_reason)
@@ -281,8 +284,9 @@ class TrainingService(QObject):
             base = load_with_fallback(base_path)
             if base.fallback_reason:  # never tune another model than the one the user chose
                 raise ValueError(
-                    f"The active model cannot be fine-tuned: {base.fallback_reason}. "
-                    "Choose another model on the Train tab first."
+                    self.tr(
+                        "The active model cannot be fine-tuned: {reason}. Choose another model on the Train tab first."
+                    ).format(reason=base.fallback_reason)
                 )
             return fine_tune(
                 base.model,
@@ -313,6 +317,6 @@ class TrainingService(QObject):
             return
         except Exception as exc:  # a Keras/TensorFlow failure: report it, keep the app alive
             log.exception("training failed")
-            self.failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
+            self.failed.emit(self.tr("Training failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
             return
         self.finished.emit(result)
