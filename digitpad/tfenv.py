@@ -38,9 +38,20 @@ with _quiet_native_stderr():
     tf.constant(0)  # the second batch of notes comes with the first op
 
 
+def gpu_install_problem(distributions: set[str], built_with_cuda: bool) -> str | None:
+    """What is wrong, in words, when the `gpu` extra (the `tensorflow` distribution) is installed
+    beside tensorflow-cpu and the CPU-only build's files ended up on top; else None."""
+    if {"tensorflow", "tensorflow-cpu"} <= distributions and not built_with_cuda:
+        return (
+            "the gpu extra is installed but TensorFlow's CPU-only build is in place; "
+            "fix it with: pip install --force-reinstall --no-deps tensorflow"
+        )
+    return None
+
+
 def training_device() -> str:
     """Where Keras trains here, in words: "GPU (NVIDIA ...)" when TensorFlow sees one (the
-    `gpu` extra on Linux), else "CPU (N cores)"."""
+    `gpu` extra on Linux), else "CPU (N cores)" (and why, when the gpu extra is shadowed)."""
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         try:
@@ -49,7 +60,11 @@ def training_device() -> str:
             name = gpus[0].name
         more = f" and {len(gpus) - 1} more" if len(gpus) > 1 else ""
         return f"GPU ({name}{more})"
-    return f"CPU ({os.cpu_count()} cores)"
+    from importlib import metadata
+
+    names = {d.metadata["Name"].lower() for d in metadata.distributions() if d.metadata["Name"]}
+    problem = gpu_install_problem(names, tf.test.is_built_with_cuda())
+    return f"CPU ({os.cpu_count()} cores)" + (f": {problem}" if problem else "")
 
 
-__all__ = ["keras", "tf", "training_device"]
+__all__ = ["gpu_install_problem", "keras", "tf", "training_device"]

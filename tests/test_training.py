@@ -36,3 +36,16 @@ def test_batchnorm_momentum_follows_the_run_length():
     assert batchnorm_momentum_for(30 * 446) == 0.99  # the bundled recipe: Keras' default
     assert batchnorm_momentum_for(446) == 0.9  # one epoch of MNIST
     assert 0.9 < batchnorm_momentum_for(5000) < 0.99
+
+
+def test_training_device_says_where_and_spots_a_shadowed_gpu_extra():
+    from digitpad.tfenv import gpu_install_problem, tf, training_device
+
+    device = training_device()
+    assert device.startswith("GPU (") if tf.config.list_physical_devices("GPU") else device.startswith("CPU (")
+    # The gpu extra (tensorflow) beside tensorflow-cpu, with the CPU-only build's files on top:
+    problem = gpu_install_problem({"tensorflow", "tensorflow-cpu", "keras"}, built_with_cuda=False)
+    assert "pip install --force-reinstall --no-deps tensorflow" in problem
+    assert gpu_install_problem({"tensorflow", "tensorflow-cpu"}, built_with_cuda=True) is None
+    assert gpu_install_problem({"tensorflow-cpu"}, built_with_cuda=False) is None  # the default install
+    assert gpu_install_problem({"tensorflow"}, built_with_cuda=False) is None  # Windows, macOS
