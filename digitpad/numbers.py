@@ -44,6 +44,10 @@ WHOLE_BONUS = 1.0  # for reading the whole drawing as one digit: most drawings i
 WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a candidate (a letter is
 # narrower; a long number is wider and would pay a large render at every pen-up for nothing)
 PROB_FLOOR = 1e-6
+# Letters made of digit-like strokes (NumberReader._letter_like).
+LETTER_PARTS = (1, None)  # what a letter's parts read as alone: 1s (V, H, K, n, u, w) or not a digit
+TOUCH = 0.05  # x height: two parts this close touch
+STACKED = 0.5  # two parts overlapping across more than this share of the narrower are stacked
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,12 @@ class NumberReader:
                 tuple(tuple(map(tuple, s.tolist())) for s in polylines),
             )
 
-        return self._read(pieces, height, render, make)
+        def meet(left: list[Piece], right: list[Piece]) -> bool:
+            a = np.concatenate(_group_strokes(strokes, left))
+            b = np.concatenate(_group_strokes(strokes, right))
+            return _meet(a, b, height)
+
+        return self._read(pieces, height, render, make, meet)
 
     # -- pictures --------------------------------------------------------------------------
     def read_picture(self, picture) -> NumberReading | None:
@@ -247,7 +256,7 @@ class NumberReader:
             self._cache.popitem(last=False)
         return out
 
-    def _read(self, pieces: list[Piece], height: float, render, make) -> NumberReading | None:
+    def _read(self, pieces: list[Piece], height: float, render, make, meet=None) -> NumberReading | None:
         pieces = sorted(pieces, key=lambda p: (p.center, p.x0))
         n = len(pieces)
         spans = [
@@ -291,17 +300,30 @@ class NumberReader:
             chosen.append(span)
             span = best[span][1]
         chosen.reverse()
-        if len(chosen) > 1 and all(self._is_not_digit(results[span][1]) for span in chosen):
-            # No digit in any part: the drawing is not a digit, as one answer (scored now if the
-            # whole was too wide to be a candidate: only then, a number never pays for it).
+        no_digit = all(self._is_not_digit(results[span][1]) for span in chosen)
+        if len(chosen) > 1 and (no_digit or self._letter_like(chosen, pieces, results, meet)):
+            # The drawing is not a digit, as one answer, if the whole reads so (scored now if it
+            # was too wide to be a candidate: only then, a number never pays for it). With no
+            # digit in any part, it is one "not a digit" whatever the whole reads.
             if (0, n) not in results:
                 (results[0, n],) = self._scored([render(pieces)])
-            if results[0, n][0] is not None:
+            whole_image, whole_probs = results[0, n]
+            if whole_image is not None and (no_digit or self._is_not_digit(whole_probs)):
                 chosen = [(0, n)]
         return NumberReading(tuple(make(pieces[i:j], *results[i, j]) for i, j in chosen))
 
     def _is_not_digit(self, probs) -> bool:
         return self._decide(probs)[0] is None
+
+    def _letter_like(self, chosen, pieces: list[Piece], results: dict, meet) -> bool:
+        """A letter drawn with digit-like strokes ("V" as 11, "H" as 1?1, "u" as 111, "a" as 01):
+        every part touches or stacks on its neighbour and some part is a 1 or not a digit. Digits
+        of a number seldom touch (and then, in the dev data, never a 1)."""
+        return (
+            meet is not None
+            and any(self._decide(results[span][1])[0] in LETTER_PARTS for span in chosen)
+            and all(meet(pieces[a:b], pieces[c:d]) for (a, b), (c, d) in pairwise(chosen))
+        )
 
 
 def column_pieces(ink: np.ndarray, mask: np.ndarray, height: float, cut: bool = True) -> list[Piece]:
@@ -385,6 +407,21 @@ def _overlap_penalty(left: list[Piece], right: list[Piece], height: float) -> fl
         return 0.0
     narrower = max(min(_width(left), _width(right)), 0.1 * height)
     return OVERLAP_PENALTY * min(1.0, overlap / narrower)
+
+
+def _meet(a: np.ndarray, b: np.ndarray, height: float) -> bool:
+    """Two parts' points (N, 2) touch (closer than TOUCH x height) or stack (overlap across more
+    than STACKED of the narrower: the bars of an "=")."""
+    overlap = min(a[:, 0].max(), b[:, 0].max()) - max(a[:, 0].min(), b[:, 0].min())
+    if overlap > STACKED * max(min(np.ptp(a[:, 0]), np.ptp(b[:, 0])), 1e-9):
+        return True
+    reach = TOUCH * height
+    if max(a[:, 0].min(), b[:, 0].min()) - min(a[:, 0].max(), b[:, 0].max()) > reach or (
+        max(a[:, 1].min(), b[:, 1].min()) - min(a[:, 1].max(), b[:, 1].max()) > reach
+    ):
+        return False  # their boxes are apart
+    a, b = a[:: 1 + len(a) // 300], b[:: 1 + len(b) // 300]  # bounded work for long strokes
+    return bool(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2).min() <= reach**2)
 
 
 def picture_of(image: np.ndarray) -> Image.Image:

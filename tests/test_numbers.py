@@ -49,6 +49,34 @@ def test_one_stroke_through_two_digits_is_cut(recognizer, selftest_digits):
     assert sum(len(s) for d in reading.digits for s in d.strokes) >= len(joined[0])  # all ink kept
 
 
+def _line(a, b, n=20):
+    return [[a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s] for s in np.linspace(0, 1, n)]
+
+
+def test_a_letter_of_digit_like_strokes_is_not_a_digit(recognizer):
+    """A "V" of two strokes that meet reads "not a digit" as a whole, not "11"; two 1s apart,
+    which the whole-drawing reading also calls not a digit, stay "11"."""
+    v = [_line((0, 0), (30, 100)), _line((30, 100), (60, 0))]
+    reading = recognizer.read_strokes(v)
+    assert reading.is_single and reading.digits[0].prediction.digit is None
+    eleven = [_line((0, 0), (5, 100)), _line((40, 0), (45, 100))]
+    assert recognizer.predict_strokes(eleven).digit is None
+    assert recognizer.read_strokes(eleven).text == "11"
+    h = [_line((0, 0), (0, 100)), _line((0, 50), (55, 50)), _line((55, 0), (55, 100))]
+    assert recognizer.read_strokes(h).digits[0].prediction.digit is None
+
+
+def test_parts_meet_when_they_touch_or_stack():
+    height = 100.0
+    left = np.array(_line((0, 0), (30, 100)))
+    assert numbers._meet(left, np.array(_line((30, 100), (60, 0))), height)  # a V's strokes touch
+    assert not numbers._meet(left, np.array(_line((45, 0), (60, 100))), height)  # apart
+    bar = np.array(_line((0, 40), (60, 40)))
+    assert numbers._meet(bar, np.array(_line((5, 60), (58, 60))), height)  # an "=": stacked
+    long = np.array(_line((0, 0), (50, 100), n=20000))  # long strokes: bounded work
+    assert numbers._meet(long, long + [0.0, 3.0], height)
+
+
 def test_single_digits_read_as_one_digit_unchanged(recognizer, selftest_digits):
     for label, strokes in selftest_digits.items():
         reading = recognizer.read_strokes(strokes)
