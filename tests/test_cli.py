@@ -147,4 +147,5 @@ def test_gui_test_draws_and_reads_in_the_real_window(tmp_path):
     result = run_cli("--gui-test", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("ok   drew") == 10 and "GUI test passed" in result.stdout
+    assert "interface language: " in result.stdout
     assert (tmp_path / "data" / "samples.sqlite3").exists()

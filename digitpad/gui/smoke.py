@@ -20,6 +20,12 @@ def run_gui_test(out=None, timeout_s: float = 120) -> int:
     window.show()
     window.start()
     print(f"window shown after {time.perf_counter() - started:.2f} s", file=out, flush=True)
+    language, tab = app.property("digitpad_language"), window.tabs.tabText(0)
+    print(f"interface language: {language} (first tab: {tab})", file=out, flush=True)
+    if language != "en" and tab == "Draw":
+        print(f"FAIL the {language} translations did not load", file=out)
+        window.close()
+        return 1
     deadline = time.perf_counter() + timeout_s
 
     def wait(condition) -> bool:
