@@ -36,6 +36,10 @@ with _quiet_native_stderr():
     import tensorflow as tf  # noqa: E402
 
     tf.constant(0)  # the second batch of notes comes with the first op
+if not os.environ.get("DIGITPAD_DEBUG"):
+    # TensorFlow's Python warnings (AutoGraph's "Unable to locate the source code" in the frozen
+    # app, which ships no .py files) mean nothing to a user either.
+    tf.get_logger().setLevel("ERROR")
 
 
 def gpu_install_problem(distributions: set[str], built_with_cuda: bool) -> str | None:

@@ -17,8 +17,8 @@ import pytest
 from digitpad.gui import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-TS = i18n.TRANSLATIONS_DIR / "digitpad_zh_CN.ts"
-QM = i18n.TRANSLATIONS_DIR / "digitpad_zh_CN.qm"
+TS = ROOT / "digitpad" / "translations" / "digitpad_zh_CN.ts"  # the source: in the repository only
+QM = TS.with_suffix(".qm")
 TOOLS = Path(sys.executable).parent
 
 
@@ -46,6 +46,11 @@ def test_the_shipped_qm_is_compiled_from_the_ts(tmp_path):
     qm = tmp_path / "out.qm"
     subprocess.run([tool("lrelease"), str(TS), "-qm", str(qm)], check=True, capture_output=True)
     assert qm.read_bytes() == QM.read_bytes(), "run: pyside6-lrelease digitpad/translations/digitpad_zh_CN.ts"
+
+
+def test_the_installed_package_ships_the_qm():
+    """The .qm the app loads (the installed package's, or the checkout's) is the repository's."""
+    assert (i18n.TRANSLATIONS_DIR / QM.name).read_bytes() == QM.read_bytes()
 
 
 def test_translations_keep_their_placeholders():
