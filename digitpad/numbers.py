@@ -44,6 +44,7 @@ WHOLE_BONUS = 1.0  # for reading the whole drawing as one digit: most drawings i
 WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a candidate (a letter is
 # narrower; a long number is wider and would pay a large render at every pen-up for nothing)
 PROB_FLOOR = 1e-6
+SURE_WHOLE = 0.95  # a whole drawing read this surely as a digit outweighs a reading with a stray mark
 # Letters made of digit-like strokes (NumberReader._letter_like).
 LETTER_PARTS = (1, None)  # what a letter's parts read as alone: 1s (V, H, K, n, u, w) or not a digit
 TOUCH = 0.05  # x height: two parts this close touch
@@ -300,6 +301,17 @@ class NumberReader:
             chosen.append(span)
             span = best[span][1]
         chosen.reverse()
+        whole = results.get((0, n))
+        if len(chosen) > 1 and whole is not None and whole[0] is not None:
+            # A digit and a stray mark (a slip of the pen, a dot) read as the digit plus a part
+            # that is not one: when the whole drawing reads as a sure digit, that is the answer.
+            digit, confidence = self._decide(whole[1])
+            if (
+                digit is not None
+                and confidence >= SURE_WHOLE
+                and any(self._is_not_digit(results[s][1]) for s in chosen)
+            ):
+                chosen = [(0, n)]
         no_digit = all(self._is_not_digit(results[span][1]) for span in chosen)
         if len(chosen) > 1 and (no_digit or self._letter_like(chosen, pieces, results, meet)):
             # The drawing is not a digit, as one answer, if the whole reads so (scored now if it

@@ -77,6 +77,29 @@ def test_parts_meet_when_they_touch_or_stack():
     assert numbers._meet(long, long + [0.0, 3.0], height)
 
 
+def _with_squiggle(strokes, gap: float, size: float):
+    """A drawing plus a squiggle (no character) `gap` x its height to its right."""
+    pts = np.concatenate([np.asarray(s, float)[:, :2] for s in strokes])
+    (_x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    h = y1 - y0
+    t = np.linspace(0, 6 * np.pi, 40)
+    mark = np.stack(
+        [x1 + gap * h + size * h * t / (6 * np.pi), y0 + 0.1 * h + 0.3 * size * h * np.sin(t) * np.cos(3 * t)], 1
+    )
+    return [*strokes, mark.tolist()]
+
+
+def test_a_sure_digit_with_a_stray_mark_stays_one_digit(recognizer, selftest_digits):
+    """A 3 and a squiggle apart from it: the whole reads as a sure 3, so the answer is 3, not
+    "3?"; where the whole is not a sure digit, the mark stays a part of its own."""
+    three = _with_squiggle(selftest_digits[3], gap=0.3, size=0.3)
+    assert recognizer.predict_strokes(three).digit == 3
+    assert recognizer.read_strokes(three).text == "3"
+    seven = _with_squiggle(selftest_digits[7], gap=0.4, size=0.4)
+    assert recognizer.predict_strokes(seven).digit is None
+    assert recognizer.read_strokes(seven).text == "7?"
+
+
 def test_single_digits_read_as_one_digit_unchanged(recognizer, selftest_digits):
     for label, strokes in selftest_digits.items():
         reading = recognizer.read_strokes(strokes)
