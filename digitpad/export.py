@@ -3,9 +3,8 @@
 
 Each export is written beside its target and checked before it takes the target's name: it is
 loaded back in its own runtime (tf.saved_model.load, the TensorFlow Lite interpreter, ONNX
-Runtime) and its
-answers on the MNIST test set are compared with the Keras model's; under 99.9% agreement the
-export is refused and nothing is left behind. No network is needed. Qt-free."""
+Runtime) and its answers on the MNIST test set are compared with the Keras model's; under 99.9%
+agreement the export is refused and nothing is left behind. No network is needed. Qt-free."""
 
 from __future__ import annotations
 

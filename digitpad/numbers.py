@@ -301,19 +301,16 @@ class NumberReader:
             chosen.append(span)
             span = best[span][1]
         chosen.reverse()
+        answers = [self._decide(results[span][1])[0] for span in chosen]  # None: not a digit
         whole = results.get((0, n))
-        if len(chosen) > 1 and whole is not None and whole[0] is not None:
+        if len(chosen) > 1 and None in answers and whole is not None and whole[0] is not None:
             # A digit and a stray mark (a slip of the pen, a dot) read as the digit plus a part
             # that is not one: when the whole drawing reads as a sure digit, that is the answer.
             digit, confidence = self._decide(whole[1])
-            if (
-                digit is not None
-                and confidence >= SURE_WHOLE
-                and any(self._is_not_digit(results[s][1]) for s in chosen)
-            ):
-                chosen = [(0, n)]
-        no_digit = all(self._is_not_digit(results[span][1]) for span in chosen)
-        if len(chosen) > 1 and (no_digit or self._letter_like(chosen, pieces, results, meet)):
+            if digit is not None and confidence >= SURE_WHOLE:
+                chosen, answers = [(0, n)], [digit]
+        no_digit = all(answer is None for answer in answers)
+        if len(chosen) > 1 and (no_digit or self._letter_like(chosen, answers, pieces, meet)):
             # The drawing is not a digit, as one answer, if the whole reads so (scored now if it
             # was too wide to be a candidate: only then, a number never pays for it). With no
             # digit in any part, it is one "not a digit" whatever the whole reads.
@@ -327,13 +324,14 @@ class NumberReader:
     def _is_not_digit(self, probs) -> bool:
         return self._decide(probs)[0] is None
 
-    def _letter_like(self, chosen, pieces: list[Piece], results: dict, meet) -> bool:
+    @staticmethod
+    def _letter_like(chosen, answers, pieces: list[Piece], meet) -> bool:
         """A letter drawn with digit-like strokes ("V" as 11, "H" as 1?1, "u" as 111, "a" as 01):
         every part touches or stacks on its neighbour and some part is a 1 or not a digit. Digits
         of a number seldom touch (and then, in the dev data, never a 1)."""
         return (
             meet is not None
-            and any(self._decide(results[span][1])[0] in LETTER_PARTS for span in chosen)
+            and any(answer in LETTER_PARTS for answer in answers)
             and all(meet(pieces[a:b], pieces[c:d]) for (a, b), (c, d) in pairwise(chosen))
         )
 

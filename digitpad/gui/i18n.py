@@ -3,7 +3,7 @@
 buttons and dialogs). The language follows the system unless View > Language chose one; a
 change takes effect at the next start.
 
-    pyside6-lupdate digitpad/gui/*.py -ts digitpad/translations/digitpad_zh_CN.ts
+    pyside6-lupdate -locations none digitpad/gui/*.py -ts digitpad/translations/digitpad_zh_CN.ts
     pyside6-lrelease digitpad/translations/digitpad_zh_CN.ts   # writes the .qm beside it"""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from ..recognizer import NOT_A_DIGIT
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 # Language codes and their names, in their own language; "" follows the system.
@@ -65,15 +67,11 @@ def not_a_digit_text() -> str:
 
 def class_text(label: int) -> str:
     """A class as people read it: "7", or "not a digit"."""
-    from ..recognizer import NOT_A_DIGIT
-
     return QCoreApplication.translate("DigitPad", "not a digit") if label == NOT_A_DIGIT else str(label)
 
 
 def label_text(label: int) -> str:
     """A class in a sentence: "a 7", or "not a digit"."""
-    from ..recognizer import NOT_A_DIGIT
-
     if label == NOT_A_DIGIT:
         return class_text(label)
     return QCoreApplication.translate("DigitPad", "a {digit}").format(digit=label)
