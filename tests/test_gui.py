@@ -164,3 +164,27 @@ def test_a_long_stroke_keeps_refcounts(qtbot, window):
     assert len(changes) >= 3000 and len(canvas.strokes()) == 1
     # The bug lost one reference per emit: 3,000 emits would take thousands away.
     assert all(a - b > -100 for a, b in zip(after, before, strict=True)), (before, after)
+
+
+@pytest.mark.parametrize("width", [260, 460])
+def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
+    from PySide6.QtGui import QImage, QPainter
+
+    from digitpad.gui.draw_page import ProbabilityChart
+
+    chart = ProbabilityChart()
+    qtbot.addWidget(chart)
+    chart.resize(width, 180)
+    chart.show()
+    qtbot.waitExposed(chart)
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        shown = {
+            side: [text for _, _, text in chart.getAxis(side).generateDrawSpecs(painter)[2]]
+            for side in ("bottom", "left")
+        }
+    finally:
+        painter.end()
+    assert shown["bottom"] == [str(d) for d in range(10)] + ["none"]
+    assert shown["left"] == ["0", "50%", "100%"]

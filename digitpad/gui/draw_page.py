@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -38,7 +38,13 @@ class ProbabilityChart(pg.PlotWidget):
         self.setXRange(-0.6, 10.6, padding=0)
         axis = self.getAxis("bottom")
         axis.setTicks([[(d, str(d)) for d in range(10)] + [(10, self.tr("none"))]])
+        # the last label ("none") and the top one ("100%") may reach past the plot's edge: shown
+        # all the same (pyqtgraph hides them by default), with room for them in the margins
+        axis.setStyle(hideOverlappingLabels=40)
         self.getAxis("left").setTicks([[(0, "0"), (0.5, "50%"), (1, "100%")]])
+        self.getAxis("left").setStyle(hideOverlappingLabels=20)
+        self.getAxis("left").setWidth(QFontMetrics(self.font()).horizontalAdvance("100%") + 14)
+        self.getPlotItem().layout.setContentsMargins(2, 10, 24, 2)
         self.setLabel("bottom", self.tr("digit, or none (not a digit)"))
         self._bars = pg.BarGraphItem(x=np.arange(11), height=np.zeros(11), width=0.7, brush="#9aa5b1")
         self.addItem(self._bars)
