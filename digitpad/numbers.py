@@ -45,6 +45,8 @@ WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a ca
 # narrower; a long number is wider and would pay a large render at every pen-up for nothing)
 PROB_FLOOR = 1e-6
 SURE_WHOLE = 0.95  # a whole drawing read this surely as a digit outweighs a reading with a stray mark
+DOT = 0.2  # x height: a part smaller than this both ways is a dot or a speck, not a digit alone
+DOT_PENALTY = 4.0
 # Letters made of digit-like strokes (NumberReader._letter_like).
 LETTER_PARTS = (1, None)  # what a letter's parts read as alone: 1s (V, H, K, n, u, w) or not a digit
 TOUCH = 0.05  # x height: two parts this close touch
@@ -391,6 +393,9 @@ def _digit_score(probs: np.ndarray) -> float:
 def _shape_score(group: list[Piece], height: float) -> float:
     width = _width(group) / height
     score = -WIDE_PENALTY * max(0.0, width - WIDE_FROM)
+    x0, y0, x1, y1 = _box(group)
+    if max(x1 - x0, y1 - y0) < DOT * height:
+        score -= DOT_PENALTY  # a dot or a speck is no digit: it belongs to a neighbour (or is a point)
     parts = sorted((x0, x1) for *_run, x0, x1 in _joined(group))  # one digit's parts, left to right
     if len(parts) > 1:
         # The parts of one digit overlap (a 4's two strokes, a 5's hat, a 7's bar); two digits

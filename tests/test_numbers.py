@@ -100,6 +100,23 @@ def test_a_sure_digit_with_a_stray_mark_stays_one_digit(recognizer, selftest_dig
     assert recognizer.read_strokes(seven).text == "7?"
 
 
+def _dot(x, y, r=2.0):
+    return [[x + r * np.cos(t), y + r * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 8)]
+
+
+def test_a_dot_or_speck_is_no_digit_of_its_own(recognizer, selftest_digits):
+    """A speck beside a digit (a pen touching the tablet) or a point between digits reads as no
+    digit of its own: it goes with a neighbour instead of becoming a "1" or a "0"."""
+    three = compose_number(selftest_digits, "3")
+    assert recognizer.read_strokes([*three, _dot(-12, 104)]).text == "3"
+    left, right = compose_number(selftest_digits, "3", gap=0.3), compose_number(selftest_digits, "5")
+    width = max(x for s in left for x, _ in s)
+    shift = width + 40
+    number = [*left, _dot(width + 20, 98), *[[[x + shift, y] for x, y in s] for s in right]]
+    assert recognizer.read_strokes(number).text == "35"
+    assert recognizer.read_strokes([_dot(0, 0)]) is not None  # a dot alone is still read (as what it is)
+
+
 def test_single_digits_read_as_one_digit_unchanged(recognizer, selftest_digits):
     for label, strokes in selftest_digits.items():
         reading = recognizer.read_strokes(strokes)
