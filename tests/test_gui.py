@@ -188,3 +188,24 @@ def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
         painter.end()
     assert shown["bottom"] == [str(d) for d in range(10)] + ["none"]
     assert shown["left"] == ["0", "50%", "100%"]
+
+
+def test_a_click_on_a_bar_names_its_class(qtbot):
+    from PySide6.QtCore import QPointF
+
+    from digitpad.gui.draw_page import BAR_X, ProbabilityChart
+
+    chart = ProbabilityChart()
+    qtbot.addWidget(chart)
+    chart.resize(300, 180)
+    chart.show()
+    qtbot.waitExposed(chart)
+    view = chart.getPlotItem().vb
+    for index in (0, 9, 10):
+        at = chart.mapFromScene(view.mapViewToScene(QPointF(BAR_X[index], 0.5)))
+        with qtbot.waitSignal(chart.bar_clicked, timeout=2000) as clicked:
+            qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        assert clicked.args == [index]
+    between = chart.mapFromScene(view.mapViewToScene(QPointF((BAR_X[9] + BAR_X[10]) / 2, 0.5)))
+    with qtbot.assertNotEmitted(chart.bar_clicked, wait=200):
+        qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=between)

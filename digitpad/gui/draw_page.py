@@ -22,6 +22,8 @@ from .i18n import class_text, label_text, not_a_digit_text
 from .images import MAX_PICTURE_SIDE, grayscale_pixmap, load_picture, qimage_of
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
+# Where the chart's bars stand: the digits, then "not a digit" set apart (its label is a word)
+BAR_X = np.array([*range(10), 10.6])
 
 
 class ProbabilityChart(pg.PlotWidget):
@@ -35,9 +37,9 @@ class ProbabilityChart(pg.PlotWidget):
         self.hideButtons()
         self.setMenuEnabled(False)
         self.setYRange(0, 1, padding=0.02)
-        self.setXRange(-0.6, 10.6, padding=0)
+        self.setXRange(-0.6, BAR_X[-1] + 0.6, padding=0)
         axis = self.getAxis("bottom")
-        axis.setTicks([[(d, str(d)) for d in range(10)] + [(10, self.tr("none"))]])
+        axis.setTicks([[(d, str(d)) for d in range(10)] + [(BAR_X[10], self.tr("none"))]])
         # the last label ("none") and the top one ("100%") may reach past the plot's edge: shown
         # all the same (pyqtgraph hides them by default), with room for them in the margins
         axis.setStyle(hideOverlappingLabels=40)
@@ -46,7 +48,7 @@ class ProbabilityChart(pg.PlotWidget):
         self.getAxis("left").setWidth(QFontMetrics(self.font()).horizontalAdvance("100%") + 14)
         self.getPlotItem().layout.setContentsMargins(2, 10, 24, 2)
         self.setLabel("bottom", self.tr("digit, or none (not a digit)"))
-        self._bars = pg.BarGraphItem(x=np.arange(11), height=np.zeros(11), width=0.7, brush="#9aa5b1")
+        self._bars = pg.BarGraphItem(x=BAR_X, height=np.zeros(11), width=0.7, brush="#9aa5b1")
         self.addItem(self._bars)
         self.values = np.zeros(11)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -55,8 +57,8 @@ class ProbabilityChart(pg.PlotWidget):
 
     def _clicked(self, event) -> None:
         x = self.getPlotItem().vb.mapSceneToView(event.scenePos()).x()
-        index = int(round(x))
-        if 0 <= index <= 10 and abs(x - index) <= 0.45:
+        index = int(np.abs(BAR_X - x).argmin())
+        if abs(x - BAR_X[index]) <= 0.45:
             self.bar_clicked.emit(index)
 
     def set_probabilities(self, probs: np.ndarray | None, answer: int | None = None) -> None:
