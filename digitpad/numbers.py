@@ -393,8 +393,8 @@ def _digit_score(probs: np.ndarray) -> float:
 def _shape_score(group: list[Piece], height: float) -> float:
     width = _width(group) / height
     score = -WIDE_PENALTY * max(0.0, width - WIDE_FROM)
-    x0, y0, x1, y1 = _box(group)
-    if max(x1 - x0, y1 - y0) < DOT * height:
+    box = _box(group)
+    if max(box[2] - box[0], box[3] - box[1]) < DOT * height:
         score -= DOT_PENALTY  # a dot or a speck is no digit: it belongs to a neighbour (or is a point)
     parts = sorted((x0, x1) for *_run, x0, x1 in _joined(group))  # one digit's parts, left to right
     if len(parts) > 1:
