@@ -166,10 +166,7 @@ def test_a_long_stroke_keeps_refcounts(qtbot, window):
     assert all(a - b > -100 for a, b in zip(after, before, strict=True)), (before, after)
 
 
-@pytest.mark.parametrize("width", [260, 460])
-def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
-    from PySide6.QtGui import QImage, QPainter
-
+def _shown_chart(qtbot, width: int):
     from digitpad.gui.draw_page import ProbabilityChart
 
     chart = ProbabilityChart()
@@ -177,6 +174,14 @@ def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
     chart.resize(width, 180)
     chart.show()
     qtbot.waitExposed(chart)
+    return chart
+
+
+@pytest.mark.parametrize("width", [260, 460])
+def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
+    from PySide6.QtGui import QImage, QPainter
+
+    chart = _shown_chart(qtbot, width)
     image = QImage(10, 10, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
@@ -193,13 +198,9 @@ def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
 def test_a_click_on_a_bar_names_its_class(qtbot):
     from PySide6.QtCore import QPointF
 
-    from digitpad.gui.draw_page import BAR_X, ProbabilityChart
+    from digitpad.gui.draw_page import BAR_X
 
-    chart = ProbabilityChart()
-    qtbot.addWidget(chart)
-    chart.resize(300, 180)
-    chart.show()
-    qtbot.waitExposed(chart)
+    chart = _shown_chart(qtbot, 300)
     view = chart.getPlotItem().vb
     for index in (0, 9, 10):
         at = chart.mapFromScene(view.mapViewToScene(QPointF(BAR_X[index], 0.5)))
