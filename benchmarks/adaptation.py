@@ -48,13 +48,13 @@ def main(argv=None) -> int:
 
     from digitpad.data import load_mnist
     from digitpad.finetune import FINE_TUNE_DEFAULTS, fine_tune
-    from digitpad.model_io import load_bundled_model
+    from digitpad.recognizer import load_with_fallback
 
     writers = writers_from(Path(args.file))
     if args.writers:
         writers = dict(list(writers.items())[: args.writers])
     mnist = load_mnist()
-    base = load_bundled_model()
+    base = load_with_fallback(None)  # the bundled model and its card (its "not a digit" threshold)
     rows = []
     for name, parts in writers.items():
         if not parts["mine"] or not parts["later"]:
@@ -62,7 +62,9 @@ def main(argv=None) -> int:
         xm, ym = map(np.array, zip(*parts["mine"], strict=False))
         xl, yl = map(np.array, zip(*parts["later"], strict=False))
         started = time.perf_counter()
-        ft = fine_tune(base, xm, ym, xl, yl, mnist=mnist)
+        ft = fine_tune(
+            base.model, xm, ym, xl, yl, mnist=mnist, arch=base.card.get("architecture", "cnn"), base_card=base.card
+        )
         seconds = time.perf_counter() - started
         rows.append(
             {
