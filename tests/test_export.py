@@ -8,9 +8,16 @@ from digitpad.export import ExportError, export_model
 from helpers import run_cli, wait_ready
 
 
-def test_cli_exports_tflite_and_savedmodel_checked_on_mnist(tmp_path):
-    tmp_path = tmp_path / "exports"
-    tmp_path.mkdir()
+@pytest.fixture
+def exports(tmp_path):
+    """An empty folder for exports: afterwards it must hold only what was written whole."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+def test_cli_exports_tflite_and_savedmodel_checked_on_mnist(exports):
+    tmp_path = exports
     result = run_cli("export", "--format", "tflite", "--out", str(tmp_path / "m.tflite"), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "answers like the Keras model on 100.00% of 10000 MNIST test images" in result.stdout
@@ -23,21 +30,19 @@ def test_cli_exports_tflite_and_savedmodel_checked_on_mnist(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tflite", "served"]  # nothing half-written
 
 
-def test_cli_exports_onnx_checked_in_onnx_runtime(tmp_path):
+def test_cli_exports_onnx_checked_in_onnx_runtime(exports):
     """The onnx extra (in the test extra): tf2onnx converts, ONNX Runtime answers like Keras."""
-    tmp_path = tmp_path / "exports"
-    tmp_path.mkdir()
+    tmp_path = exports
     result = run_cli("export", "--format", "onnx", "--out", str(tmp_path / "m.onnx"), timeout=600)
     assert result.returncode == 0, result.stderr
     assert "answers like the Keras model on 100.00% of 10000 MNIST test images" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.onnx"]  # nothing else left
 
 
-def test_an_export_that_answers_differently_is_refused(tmp_path):
-    tmp_path = tmp_path / "exports"
-    tmp_path.mkdir()
+def test_an_export_that_answers_differently_is_refused(exports):
     """A model whose two answers differ by less than float16 can hold: its TensorFlow Lite export
     (float16 weights) ties them and answers the other class, so it is refused and not written."""
+    tmp_path = exports
     from digitpad.tfenv import keras
 
     layer = keras.layers.Dense(2, kernel_initializer="zeros")
