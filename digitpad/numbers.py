@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image
 
 from .paper import SPECK
+from .pendata import NOT_A_DIGIT
 from .preprocess import finite_strokes, ink_to_mnist, strokes_to_mnist, to_ink
 
 MAX_PIECES_PER_DIGIT = 4  # a digit of up to four pieces (strokes or parts of strokes)
@@ -45,6 +46,7 @@ WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a ca
 # narrower; a long number is wider and would pay a large render at every pen-up for nothing)
 PROB_FLOOR = 1e-6
 SURE_WHOLE = 0.95  # a whole drawing read this surely as a digit outweighs a reading with a stray mark
+ONE_CHARACTER = 0.8  # x height: a drawing no wider than this is one character (two digits are wider)
 DOT = 0.2  # x height: a part smaller than this both ways is a dot or a speck, not a digit alone
 DOT_PENALTY = 4.0
 # Letters made of digit-like strokes (NumberReader._letter_like).
@@ -311,6 +313,21 @@ class NumberReader:
             digit, confidence = self._decide(whole[1])
             if digit is not None and confidence >= SURE_WHOLE:
                 chosen, answers = [(0, n)], [digit]
+        if (
+            len(chosen) > 1
+            and whole is not None
+            and whole[0] is not None
+            and _width(pieces) <= ONE_CHARACTER * height
+            and len(whole[1]) > NOT_A_DIGIT
+            and whole[1][NOT_A_DIGIT] >= SURE_WHOLE
+            and any(answer != 1 for answer in answers)
+        ):
+            # One character's box that, whole, surely is no digit (an R, a K, a %) is one "not a
+            # digit", however well its strokes read as digits alone (an R's stem and its "3").
+            # Not when every part is a 1: 1s written close together are still "11" (an "ll" is
+            # no negative either: it looks like digits).
+            chosen = [(0, n)]
+            answers = [None]
         no_digit = all(answer is None for answer in answers)
         if len(chosen) > 1 and (no_digit or self._letter_like(chosen, answers, pieces, meet)):
             # The drawing is not a digit, as one answer, if the whole reads so (scored now if it

@@ -66,6 +66,19 @@ def test_a_letter_of_digit_like_strokes_is_not_a_digit(recognizer):
     assert recognizer.read_strokes(h).digits[0].prediction.digit is None
 
 
+def test_one_character_that_surely_is_no_digit_is_not_split_into_digits(recognizer):
+    """An "R" whose bowl and leg stand just apart from its stem read "13" (a 1 and a 3 side by
+    side); no wider than one character and surely not a digit as a whole, it is one "not a
+    digit". Two 1s as close together are still "11"."""
+    r = [_line((0, 0), (0, 100)), [[8, 0], [40, 5], [50, 25], [40, 45], [8, 50], [50, 100]]]
+    assert recognizer.predict_strokes(r).digit is None
+    reading = recognizer.read_strokes(r)
+    assert reading.is_single and reading.digits[0].prediction.digit is None
+    close_ones = [_line((0, 0), (5, 100)), _line((25, 0), (30, 100))]
+    assert recognizer.predict_strokes(close_ones).digit is None  # "||" as a whole: not a digit
+    assert recognizer.read_strokes(close_ones).text == "11"
+
+
 def test_parts_meet_when_they_touch_or_stack():
     height = 100.0
     left = np.array(_line((0, 0), (30, 100)))
