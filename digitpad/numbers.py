@@ -338,6 +338,11 @@ class NumberReader:
             whole_image, whole_probs = results[0, n]
             if whole_image is not None and (no_digit or self._is_not_digit(whole_probs)):
                 chosen = [(0, n)]
+        if len(chosen) > 1:
+            # A dot or a speck too far from the digits to go with one (a full stop after the
+            # number, the pen touching the tablet) is no part of the reading: no digit (enlarged
+            # to 28x28, a dot looks like a 0), nor "not a digit".
+            chosen = [(i, j) for i, j in chosen if not _is_dot(pieces[i:j], height)] or chosen
         return NumberReading(tuple(make(pieces[i:j], *results[i, j]) for i, j in chosen))
 
     def _is_not_digit(self, probs) -> bool:
@@ -407,11 +412,15 @@ def _digit_score(probs: np.ndarray) -> float:
     return score
 
 
+def _is_dot(group: list[Piece], height: float) -> bool:
+    box = _box(group)
+    return max(box[2] - box[0], box[3] - box[1]) < DOT * height
+
+
 def _shape_score(group: list[Piece], height: float) -> float:
     width = _width(group) / height
     score = -WIDE_PENALTY * max(0.0, width - WIDE_FROM)
-    box = _box(group)
-    if max(box[2] - box[0], box[3] - box[1]) < DOT * height:
+    if _is_dot(group, height):
         score -= DOT_PENALTY  # a dot or a speck is no digit: it belongs to a neighbour (or is a point)
     parts = sorted((x0, x1) for *_run, x0, x1 in _joined(group))  # one digit's parts, left to right
     if len(parts) > 1:

@@ -130,6 +130,16 @@ def test_a_dot_or_speck_is_no_digit_of_its_own(recognizer, selftest_digits):
     assert recognizer.read_strokes([_dot(0, 0)]) is not None  # a dot alone is still read (as what it is)
 
 
+def test_a_dot_far_from_the_digits_is_left_out(recognizer, selftest_digits):
+    """A full stop after a number, or the pen touching the tablet well away from the digit: too
+    far to go with a neighbour, it is still no "not a digit" part of the reading."""
+    for text in ("4", "47"):
+        digits = compose_number(selftest_digits, text)
+        right = max(x for s in digits for x, _ in s)
+        reading = recognizer.read_strokes([*digits, _dot(right + 150, 100)])
+        assert reading.text == text and len(reading.digits) == len(text)
+
+
 def test_single_digits_read_as_one_digit_unchanged(recognizer, selftest_digits):
     for label, strokes in selftest_digits.items():
         reading = recognizer.read_strokes(strokes)
