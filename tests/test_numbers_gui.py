@@ -36,6 +36,21 @@ def test_a_number_is_read_with_a_box_per_digit(qtbot, window, selftest_digits):
     assert page.digit_label.text() == "" and page.canvas.boxes() == [] and page.current_prediction is None
 
 
+def test_a_digit_kept_without_the_speck_beside_it(qtbot, window, selftest_digits):
+    """A 4 and, well apart, the pen's touch: the window reads 4, and the kept sample holds the
+    4's strokes and image, not the speck."""
+    page = window.draw_page
+    four = compose_number(selftest_digits, "4")
+    right = max(x for s in four for x, _ in s)
+    speck = [[right + 120 + 2 * np.cos(t), 100 + 2 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 8)]
+    placed = draw_number(qtbot, window, [*four, speck])
+    assert page.digit_label.text() == "4" and page.current_reading.is_single
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    [sample] = window.sample_store.all()
+    assert sample.label == 4 and len(sample.strokes) == len(four)
+    assert max(x for s in sample.strokes for x, *_ in s) < min(x for x, _ in placed[-1])
+
+
 def test_multi_stroke_touching_and_late_strokes(qtbot, window, selftest_digits):
     page = window.draw_page
     # The 4 is drawn in two strokes, its second stroke last, after the 7 and 1; 7 and 1 touch.

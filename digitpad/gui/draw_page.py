@@ -553,7 +553,10 @@ class DrawPage(QWidget):
         reading = self._reading_for_drawing()
         if reading is not None and not reading.is_single:
             return self._save_selected_digit(reading, label)
-        strokes = self.canvas.strokes()
+        # The digit's own strokes (a speck left out of the reading stays out of the sample);
+        # a picture's reading has none: the canvas's strokes, if any.
+        own = reading.digits[0].strokes if reading is not None else ()
+        strokes = [list(s) for s in own] if own else self.canvas.strokes()
         answer = reading.digits[0].prediction if reading is not None else None
         guess = answer.label if answer is not None else None
         image = answer.image if answer is not None else strokes_to_mnist(strokes)
