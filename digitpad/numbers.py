@@ -47,6 +47,7 @@ WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a ca
 PROB_FLOOR = 1e-6
 SURE_WHOLE = 0.95  # a whole drawing read this surely as a digit outweighs a reading with a stray mark
 ONE_CHARACTER = 0.8  # x height: a drawing no wider than this is one character (two digits are wider)
+ONE_CHARACTER_WITH_MARK = 1.2  # ... or this, when a part of it is no digit (an H's bar, a K's arms)
 DOT = 0.2  # x height: a part smaller than this both ways is a dot or a speck, not a digit alone
 DOT_PENALTY = 4.0
 # Letters made of digit-like strokes (NumberReader._letter_like).
@@ -317,13 +318,14 @@ class NumberReader:
             len(chosen) > 1
             and whole is not None
             and whole[0] is not None
-            and _width(pieces) <= ONE_CHARACTER * height
+            and _width(pieces) <= (ONE_CHARACTER_WITH_MARK if None in answers else ONE_CHARACTER) * height
             and len(whole[1]) > NOT_A_DIGIT
             and whole[1][NOT_A_DIGIT] >= SURE_WHOLE
             and any(answer != 1 for answer in answers)
         ):
             # One character's box that, whole, surely is no digit (an R, a K, a %) is one "not a
-            # digit", however well its strokes read as digits alone (an R's stem and its "3").
+            # digit", however well its strokes read as digits alone (an R's stem and its "3"); a
+            # little wider when a part is no digit either (a K's stem, and its arms apart from it).
             # Not when every part is a 1: 1s written close together are still "11" (an "ll" is
             # no negative either: it looks like digits).
             chosen = [(0, n)]

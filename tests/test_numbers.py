@@ -69,10 +69,16 @@ def test_a_letter_of_digit_like_strokes_is_not_a_digit(recognizer):
 def test_one_character_that_surely_is_no_digit_is_not_split_into_digits(recognizer):
     """An "R" whose bowl and leg stand just apart from its stem read "13" (a 1 and a 3 side by
     side); no wider than one character and surely not a digit as a whole, it is one "not a
-    digit". Two 1s as close together are still "11"."""
+    digit". So is a K a little wider, one of whose parts is no digit. Two 1s as close together
+    are still "11"."""
     r = [_line((0, 0), (0, 100)), [[8, 0], [40, 5], [50, 25], [40, 45], [8, 50], [50, 100]]]
     assert recognizer.predict_strokes(r).digit is None
     reading = recognizer.read_strokes(r)
+    assert reading.is_single and reading.digits[0].prediction.digit is None
+    # A K whose arms stand apart from its stem, 0.9 x its height wide: "1?" (a 1 and a part
+    # that is no digit) was its reading.
+    k = [_line((0, 0), (0, 100)), _line((90, 0), (12, 50)) + _line((12, 50), (90, 100))[1:]]
+    reading = recognizer.read_strokes(k)
     assert reading.is_single and reading.digits[0].prediction.digit is None
     close_ones = [_line((0, 0), (5, 100)), _line((25, 0), (30, 100))]
     assert recognizer.predict_strokes(close_ones).digit is None  # "||" as a whole: not a digit
