@@ -321,6 +321,7 @@ class NumberReader:
             and _width(pieces) <= (ONE_CHARACTER_WITH_MARK if None in answers else ONE_CHARACTER) * height
             and len(whole[1]) > NOT_A_DIGIT
             and whole[1][NOT_A_DIGIT] >= SURE_WHOLE
+            and self._is_not_digit(whole[1])  # the model card's threshold may be higher still
             and any(answer != 1 for answer in answers)
         ):
             # One character's box that, whole, surely is no digit (an R, a K, a %) is one "not a
