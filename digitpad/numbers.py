@@ -197,6 +197,15 @@ class NumberReader:
             key = ("s", *(p.tobytes() for p in polylines))
             return key, lambda: strokes_to_mnist(polylines)
 
+        # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5) is
+        # not cut: its parts read as digits too ("123" was 1523), and the whole is the likelier.
+        cut = sorted({p.stroke for p in pieces if p.start > 0})
+        if cut:
+            wholes = {s: Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])) for s in cut}
+            read = self._scored([render([whole]) for whole in wholes.values()])
+            sure = {s for s, (_image, probs) in zip(wholes, read, strict=True) if self._sure_digit(probs)}
+            pieces = [p for p in pieces if p.stroke not in sure] + [wholes[s] for s in sorted(sure)]
+
         def make(group: list[Piece], image, probs) -> DigitReading:
             polylines = _group_strokes(strokes, group)
             return DigitReading(
@@ -347,6 +356,12 @@ class NumberReader:
             # to 28x28, a dot looks like a 0), nor "not a digit".
             chosen = [(i, j) for i, j in chosen if not _is_dot(pieces[i:j], height)] or chosen
         return NumberReading(tuple(make(pieces[i:j], *results[i, j]) for i, j in chosen))
+
+    def _sure_digit(self, probs) -> bool:
+        if probs is None:
+            return False
+        digit, confidence = self._decide(probs)
+        return digit is not None and confidence >= SURE_WHOLE
 
     def _is_not_digit(self, probs) -> bool:
         return self._decide(probs)[0] is None

@@ -53,6 +53,23 @@ def _line(a, b, n=20):
     return [[a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s] for s in np.linspace(0, 1, n)]
 
 
+def test_a_wide_digit_that_surely_reads_whole_is_not_cut(recognizer, selftest_digits):
+    """A 2 (or a 5) written twice as wide as tall inside "123": cutting its stroke at a turn gave
+    the 2 plus a part that is no digit ("12?3"); a stroke that alone surely reads as one digit
+    stays whole."""
+
+    def scaled(strokes, x, stretch=1.0):
+        pts = np.concatenate([np.asarray(s, float) for s in strokes])
+        lo, size = pts.min(axis=0), np.ptp(pts[:, 1])
+        return [(((np.asarray(s, float) - lo) * 100 / size) * [stretch, 1] + [x, 0]).tolist() for s in strokes]
+
+    for middle in (2, 5):
+        wide = scaled(selftest_digits[middle], 80, stretch=2.2)
+        right = max(x for s in wide for x, _ in s) + 30
+        strokes = [*scaled(selftest_digits[1], 0), *wide, *scaled(selftest_digits[3], right)]
+        assert recognizer.read_strokes(strokes).text == f"1{middle}3"
+
+
 def test_a_letter_of_digit_like_strokes_is_not_a_digit(recognizer):
     """A "V" of two strokes that meet reads "not a digit" as a whole, not "11"; two 1s apart,
     which the whole-drawing reading also calls not a digit, stay "11"."""
