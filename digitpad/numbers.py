@@ -197,15 +197,6 @@ class NumberReader:
             key = ("s", *(p.tobytes() for p in polylines))
             return key, lambda: strokes_to_mnist(polylines)
 
-        # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5) is
-        # not cut: its parts read as digits too ("123" was 1523), and the whole is the likelier.
-        cut = sorted({p.stroke for p in pieces if p.start > 0})
-        if cut:
-            wholes = {s: Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])) for s in cut}
-            read = self._scored([render([whole]) for whole in wholes.values()])
-            sure = {s for s, (_image, probs) in zip(wholes, read, strict=True) if self._sure_digit(probs)}
-            pieces = [p for p in pieces if p.stroke not in sure] + [wholes[s] for s in sorted(sure)]
-
         def make(group: list[Piece], image, probs) -> DigitReading:
             polylines = _group_strokes(strokes, group)
             return DigitReading(
@@ -219,7 +210,20 @@ class NumberReader:
             b = np.concatenate(_group_strokes(strokes, right))
             return _meet(a, b, height)
 
-        return self._read(pieces, height, render, make, meet)
+        reading = self._read(pieces, height, render, make, meet)
+        cut = sorted({p.stroke for p in pieces if p.start > 0})
+        if cut:
+            # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5)
+            # is not cut: its parts read as digits too ("123" was 1523). Read again without its
+            # cuts; mostly from the cache (a group of all of a stroke's pieces renders as the
+            # whole stroke, so the first reading scored it and its neighbours with it).
+            wholes = {s: Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])) for s in cut}
+            read = self._scored([render([whole]) for whole in wholes.values()])
+            sure = {s for s, (_image, probs) in zip(wholes, read, strict=True) if self._sure_digit(probs)}
+            if sure:
+                pieces = [p for p in pieces if p.stroke not in sure] + [wholes[s] for s in sorted(sure)]
+                reading = self._read(pieces, height, render, make, meet)
+        return reading
 
     # -- pictures --------------------------------------------------------------------------
     def read_picture(self, picture) -> NumberReading | None:
