@@ -46,6 +46,7 @@ WHOLE_WIDTH = 3.0  # x height: up to this wide, the whole drawing is always a ca
 # narrower; a long number is wider and would pay a large render at every pen-up for nothing)
 PROB_FLOOR = 1e-6
 SURE_WHOLE = 0.95  # a whole drawing read this surely as a digit outweighs a reading with a stray mark
+SURE_DIGIT = 0.99  # ... and, no wider than WIDE_FROM, any reading of its parts
 ONE_CHARACTER = 0.8  # x height: a drawing no wider than this is one character (two digits are wider)
 ONE_CHARACTER_WITH_MARK = 1.2  # ... or this, when a part of it is no digit (an H's bar, a K's arms)
 DOT = 0.2  # x height: a part smaller than this both ways is a dot or a speck, not a digit alone
@@ -321,9 +322,16 @@ class NumberReader:
         chosen.reverse()
         answers = [self._decide(results[span][1])[0] for span in chosen]  # None: not a digit
         whole = results.get((0, n))
-        if len(chosen) > 1 and None in answers and whole is not None and whole[0] is not None:
+        if (
+            len(chosen) > 1
+            and whole is not None
+            and whole[0] is not None
+            and (None in answers or _width(pieces) <= WIDE_FROM * height and self._sure_digit(whole[1], SURE_DIGIT))
+        ):
             # A digit and a stray mark (a slip of the pen, a dot) read as the digit plus a part
             # that is not one: when the whole drawing reads as a sure digit, that is the answer.
+            # So it is, whatever its parts read, when the whole is no wider than one digit and
+            # read surer still (a photo of an S-shaped 5, cut at a thin column, was "51").
             digit, confidence = self._decide(whole[1])
             if digit is not None and confidence >= SURE_WHOLE:
                 chosen, answers = [(0, n)], [digit]
@@ -361,11 +369,11 @@ class NumberReader:
             chosen = [(i, j) for i, j in chosen if not _is_dot(pieces[i:j], height)] or chosen
         return NumberReading(tuple(make(pieces[i:j], *results[i, j]) for i, j in chosen))
 
-    def _sure_digit(self, probs) -> bool:
+    def _sure_digit(self, probs, sure: float = SURE_WHOLE) -> bool:
         if probs is None:
             return False
         digit, confidence = self._decide(probs)
-        return digit is not None and confidence >= SURE_WHOLE
+        return digit is not None and confidence >= sure
 
     def _is_not_digit(self, probs) -> bool:
         return self._decide(probs)[0] is None
