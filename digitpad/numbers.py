@@ -285,7 +285,8 @@ class NumberReader:
             for i in range(max(0, j - MAX_PIECES_PER_DIGIT), j)
             if j - i == 1 or _width(pieces[i:j]) <= MAX_DIGIT_WIDTH * height
         ]
-        if (0, n) not in spans and _width(pieces) <= WHOLE_WIDTH * height:
+        width = _width(pieces)  # the whole drawing's
+        if (0, n) not in spans and width <= WHOLE_WIDTH * height:
             spans.append((0, n))  # the whole drawing is a candidate (one digit, or none) unless long
         results = dict(zip(spans, self._scored([render(pieces[i:j]) for i, j in spans]), strict=True))
         score = {}
@@ -322,27 +323,24 @@ class NumberReader:
         chosen.reverse()
         answers = [self._decide(results[span][1])[0] for span in chosen]  # None: not a digit
         whole = results.get((0, n))
+        whole_probs = whole[1] if whole is not None and whole[0] is not None else None
         if (
             len(chosen) > 1
-            and whole is not None
-            and whole[0] is not None
-            and (None in answers or _width(pieces) <= WIDE_FROM * height and self._sure_digit(whole[1], SURE_DIGIT))
+            and self._sure_digit(whole_probs)
+            and (None in answers or width <= WIDE_FROM * height and self._sure_digit(whole_probs, SURE_DIGIT))
         ):
             # A digit and a stray mark (a slip of the pen, a dot) read as the digit plus a part
             # that is not one: when the whole drawing reads as a sure digit, that is the answer.
             # So it is, whatever its parts read, when the whole is no wider than one digit and
             # read surer still (a photo of an S-shaped 5, cut at a thin column, was "51").
-            digit, confidence = self._decide(whole[1])
-            if digit is not None and confidence >= SURE_WHOLE:
-                chosen, answers = [(0, n)], [digit]
+            chosen, answers = [(0, n)], [self._decide(whole_probs)[0]]
         if (
             len(chosen) > 1
-            and whole is not None
-            and whole[0] is not None
-            and _width(pieces) <= (ONE_CHARACTER_WITH_MARK if None in answers else ONE_CHARACTER) * height
-            and len(whole[1]) > NOT_A_DIGIT
-            and whole[1][NOT_A_DIGIT] >= SURE_WHOLE
-            and self._is_not_digit(whole[1])  # the model card's threshold may be higher still
+            and whole_probs is not None
+            and width <= (ONE_CHARACTER_WITH_MARK if None in answers else ONE_CHARACTER) * height
+            and len(whole_probs) > NOT_A_DIGIT
+            and whole_probs[NOT_A_DIGIT] >= SURE_WHOLE
+            and self._is_not_digit(whole_probs)  # the model card's threshold may be higher still
             and any(answer != 1 for answer in answers)
         ):
             # One character's box that, whole, surely is no digit (an R, a K, a %) is one "not a
