@@ -86,3 +86,8 @@ def compose_number(digits: dict, text: str, gap: float = 0.3, height: float = 10
         out.extend(((s - lo) * scale + [x, 0.0]).tolist() for s in strokes)
         x += (hi[0] - lo[0]) * scale + gap * height
     return out
+
+
+def dot(x: float, y: float, r: float = 2.0) -> list[list[float]]:
+    """A dot of radius `r` at (x, y) as one small closed stroke: a full stop, the pen's touch."""
+    return [[x + r * np.cos(t), y + r * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 8)]

@@ -17,32 +17,29 @@ def exports(tmp_path):
 
 
 def test_cli_exports_tflite_and_savedmodel_checked_on_mnist(exports):
-    tmp_path = exports
-    result = run_cli("export", "--format", "tflite", "--out", str(tmp_path / "m.tflite"), timeout=300)
+    result = run_cli("export", "--format", "tflite", "--out", str(exports / "m.tflite"), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "answers like the Keras model on 100.00% of 10000 MNIST test images" in result.stdout
-    assert (tmp_path / "m.tflite").stat().st_size < 2_000_000  # float16 weights
-    result = run_cli("export", "--format", "savedmodel", "--out", str(tmp_path / "served"), timeout=300)
+    assert (exports / "m.tflite").stat().st_size < 2_000_000  # float16 weights
+    result = run_cli("export", "--format", "savedmodel", "--out", str(exports / "served"), timeout=300)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "served" / "saved_model.pb").is_file()
-    again = run_cli("export", "--format", "savedmodel", "--out", str(tmp_path / "served"))
+    assert (exports / "served" / "saved_model.pb").is_file()
+    again = run_cli("export", "--format", "savedmodel", "--out", str(exports / "served"))
     assert again.returncode == 1 and "already exists" in again.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tflite", "served"]  # nothing half-written
+    assert sorted(p.name for p in exports.iterdir()) == ["m.tflite", "served"]  # nothing half-written
 
 
 def test_cli_exports_onnx_checked_in_onnx_runtime(exports):
     """The onnx extra (in the test extra): tf2onnx converts, ONNX Runtime answers like Keras."""
-    tmp_path = exports
-    result = run_cli("export", "--format", "onnx", "--out", str(tmp_path / "m.onnx"), timeout=600)
+    result = run_cli("export", "--format", "onnx", "--out", str(exports / "m.onnx"), timeout=600)
     assert result.returncode == 0, result.stderr
     assert "answers like the Keras model on 100.00% of 10000 MNIST test images" in result.stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.onnx"]  # nothing else left
+    assert sorted(p.name for p in exports.iterdir()) == ["m.onnx"]  # nothing else left
 
 
 def test_an_export_that_answers_differently_is_refused(exports):
     """A model whose two answers differ by less than float16 can hold: its TensorFlow Lite export
     (float16 weights) ties them and answers the other class, so it is refused and not written."""
-    tmp_path = exports
     from digitpad.tfenv import keras
 
     layer = keras.layers.Dense(2, kernel_initializer="zeros")
@@ -52,9 +49,9 @@ def test_an_export_that_answers_differently_is_refused(exports):
     layer.kernel.assign(kernel)
     images = np.ones((50, 28, 28), np.float32)  # class 1 by a hair (logits 0 and 1e-5)
     with pytest.raises(ExportError, match="only 0.00% of 50"):
-        export_model(model, "tflite", tmp_path / "tied.tflite", images)
-    assert list(tmp_path.iterdir()) == []
-    assert export_model(model, "savedmodel", tmp_path / "exact", images).agreement == 1.0
+        export_model(model, "tflite", exports / "tied.tflite", images)
+    assert list(exports.iterdir()) == []
+    assert export_model(model, "savedmodel", exports / "exact", images).agreement == 1.0
 
 
 def test_export_from_the_window(qtbot, main_window, tmp_path):

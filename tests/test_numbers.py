@@ -8,7 +8,7 @@ import pytest
 from digitpad import numbers
 from digitpad.preprocess import open_picture
 
-from helpers import compose_number, render_strokes_png
+from helpers import compose_number, dot, render_strokes_png
 
 
 @pytest.fixture(scope="module")
@@ -136,21 +136,17 @@ def test_a_sure_digit_with_a_stray_mark_stays_one_digit(recognizer, selftest_dig
     assert recognizer.read_strokes(seven).text == "7?"
 
 
-def _dot(x, y, r=2.0):
-    return [[x + r * np.cos(t), y + r * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 8)]
-
-
 def test_a_dot_or_speck_is_no_digit_of_its_own(recognizer, selftest_digits):
     """A speck beside a digit (a pen touching the tablet) or a point between digits reads as no
     digit of its own: it goes with a neighbour instead of becoming a "1" or a "0"."""
     three = compose_number(selftest_digits, "3")
-    assert recognizer.read_strokes([*three, _dot(-12, 104)]).text == "3"
+    assert recognizer.read_strokes([*three, dot(-12, 104)]).text == "3"
     left, right = compose_number(selftest_digits, "3", gap=0.3), compose_number(selftest_digits, "5")
     width = max(x for s in left for x, _ in s)
     shift = width + 40
-    number = [*left, _dot(width + 20, 98), *[[[x + shift, y] for x, y in s] for s in right]]
+    number = [*left, dot(width + 20, 98), *[[[x + shift, y] for x, y in s] for s in right]]
     assert recognizer.read_strokes(number).text == "35"
-    assert recognizer.read_strokes([_dot(0, 0)]) is not None  # a dot alone is still read (as what it is)
+    assert recognizer.read_strokes([dot(0, 0)]) is not None  # a dot alone is still read (as what it is)
 
 
 def test_a_dot_far_from_the_digits_is_left_out(recognizer, selftest_digits):
@@ -159,7 +155,7 @@ def test_a_dot_far_from_the_digits_is_left_out(recognizer, selftest_digits):
     for text in ("4", "47"):
         digits = compose_number(selftest_digits, text)
         right = max(x for s in digits for x, _ in s)
-        reading = recognizer.read_strokes([*digits, _dot(right + 150, 100)])
+        reading = recognizer.read_strokes([*digits, dot(right + 150, 100)])
         assert reading.text == text and len(reading.digits) == len(text)
 
 

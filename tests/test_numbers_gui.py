@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from digitpad.gui.replay import draw_stroke, fit_strokes
 
-from helpers import compose_number, draw_digit, wait_shown
+from helpers import compose_number, dot, draw_digit, wait_shown
 
 
 def draw_number(qtbot, window, strokes, order=None):
@@ -42,8 +42,7 @@ def test_a_digit_kept_without_the_speck_beside_it(qtbot, window, selftest_digits
     page = window.draw_page
     four = compose_number(selftest_digits, "4")
     right = max(x for s in four for x, _ in s)
-    speck = [[right + 120 + 2 * np.cos(t), 100 + 2 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 8)]
-    placed = draw_number(qtbot, window, [*four, speck])
+    placed = draw_number(qtbot, window, [*four, dot(right + 120, 100)])
     assert page.digit_label.text() == "4" and page.current_reading.is_single
     qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
