@@ -24,6 +24,11 @@ BACKGROUND_SIDE = 128  # the paper's brightness is estimated at this size (smoot
 BACKGROUND_WINDOW = 1 / 8  # of the longer side: wider than any pen stroke, narrower than lighting changes
 INK_CONTRAST = 0.35  # a pixel is ink when it is at least this much darker than its paper (fraction):
 # pens, markers and chalk are far darker (0.6-0.9); paper texture, walls and JPEG noise are not
+FAINT_SHARE = 0.6  # ... or, for faint writing (pencil: 0.3-0.45), this share of the picture's darkest
+FAINT_FLOOR = 0.2  # ink, never below this
+FAINT_MIN_PART = 0.04  # of the longer side: faint ink's smaller parts are the paper's (bits of lines)
+FRAME_SIDE = 0.1  # of the shorter side: a printed box for handwriting is at least this large
+FRAME_LINE = 0.8  # ... and its sides are straight lines along this much of it (askew: of its box)
 LINE_LENGTH = 0.75  # a straight run over this fraction of the picture's width (height) is a ruled line
 MIN_PART = 0.025  # of the longer side: smaller parts are specks (dust, JPEG blocks, grid crossings)
 EDGE_BAND = 0.06  # a part touching the border and thinner than this (of the side) is the page's edge
@@ -143,22 +148,22 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
 LINE_ANGLES = np.deg2rad(np.arange(-8.0, 8.5, 1.0))  # ruled lines photographed a little askew
 
 
-def _line_pixels(mask: np.ndarray) -> np.ndarray:
+def _line_pixels(mask: np.ndarray, length: float = LINE_LENGTH) -> np.ndarray:
     """Pixels of straight, nearly horizontal lines across most of the picture (ruled paper),
     when there are at least two of them: one long straight stroke alone may be a 1 or a 7's
     bar. Found by projecting the ink along each angle: a line is a row of the projection that
-    holds over LINE_LENGTH of the width; only its own pixels are removed, not the ink it crosses."""
+    holds over `length` of the width; only its own pixels are removed, not the ink it crosses."""
     h, w = mask.shape
     ys, xs = np.nonzero(mask)
     out = np.zeros_like(mask)
-    if len(ys) < LINE_LENGTH * w:
+    if len(ys) < length * w:
         return out
     best = None
     for angle in LINE_ANGLES:
         rows = np.round(ys - (xs - w / 2) * np.tan(angle)).astype(np.int64)
         offset = rows.min()
         counts = np.bincount(rows - offset)
-        full = np.flatnonzero(counts >= LINE_LENGTH * w)
+        full = np.flatnonzero(counts >= length * w)
         if len(full) and (best is None or len(full) > len(best[1])):
             best = (rows, full + offset)
     if best is None:
@@ -185,24 +190,70 @@ def _boxes(labels: np.ndarray, count: int):
     return top, left, bottom, right
 
 
+def _printed_lines(contrast: np.ndarray, faint: float) -> np.ndarray:
+    """Ruled and grid lines: long straight runs, horizontal and vertical, looked for in ink
+    fainter than the pen's (`faint`: printed lines are lighter and break up at the threshold).
+    Where the pen crosses a line it is darker than the line: that ink is not line."""
+    fainter = contrast >= faint
+    across, down = _line_pixels(fainter), _line_pixels(fainter.T).T
+    return _pen_kept(across | down, contrast, across & down)
+
+
+def _pen_kept(lines: np.ndarray, contrast: np.ndarray, crossings: np.ndarray | None = None) -> np.ndarray:
+    """`lines` less where the pen crosses them: there the ink is darker than the line's print
+    (but not where two printed lines cross, `crossings`: that print is darker too)."""
+    if lines.any():
+        level = float(np.median(contrast[lines]))
+        darker = contrast >= max(level + 0.15, 1.3 * level)
+        lines = lines & ~(darker if crossings is None else darker & ~crossings)
+    return lines
+
+
+def _frame_pixels(labels: np.ndarray, count: int) -> np.ndarray:
+    """Printed boxes (a form's fields, a row of boxes for one digit each): parts with at least two
+    straight lines across them and two down them, a little askew at most. Their lines' pixels;
+    a digit written in the box, touching it or not, is not line and stays."""
+    out = np.zeros(labels.shape, bool)
+    top, left, bottom, right = _boxes(labels, count)
+    smallest = FRAME_SIDE * min(labels.shape)
+    for i in np.flatnonzero((bottom - top >= smallest) & (right - left >= smallest)):
+        crop = labels[top[i] : bottom[i], left[i] : right[i]] == i + 1
+        across = _line_pixels(crop, FRAME_LINE)
+        if not across.any():
+            continue
+        down = _line_pixels(crop.T, FRAME_LINE).T
+        if down.any():
+            out[top[i] : bottom[i], left[i] : right[i]] |= across | down
+    return out
+
+
+def ink_threshold(contrast: np.ndarray) -> float:
+    """How much darker than its paper a pixel must be to be ink: INK_CONTRAST for a pen, less for
+    faint writing (pencil), judged by the darkest ink (2 x 2 means, so that noise does not count)."""
+    darkest = float(
+        ((contrast[1:, 1:] + contrast[:-1, 1:] + contrast[1:, :-1] + contrast[:-1, :-1]) / 4).max(initial=0)
+    )
+    return min(INK_CONTRAST, max(FAINT_FLOOR, FAINT_SHARE * darkest))
+
+
 def find_ink(image) -> np.ndarray:
     """A picture -> float32 ink map in [0, 1] (1 = ink) holding only the handwriting; all zeros
     when there is none (a blank page, a wall)."""
     gray = reduce_large(gray_of(image))
     paper = paper_brightness(gray)
     contrast = np.clip((paper - gray) / np.maximum(paper, 0.05), 0.0, 1.0)
-    mask = contrast >= INK_CONTRAST
-    if not mask.any():
-        return np.zeros_like(contrast)
-    # Ruled and grid lines: long straight runs, horizontal and vertical; looked for in fainter
-    # ink too, since printed lines are lighter than a pen and break up at the threshold.
-    faint = contrast >= INK_CONTRAST / 2
-    across, down = _line_pixels(faint), _line_pixels(faint.T).T
-    lines = across | down
-    if lines.any():  # where the pen crosses a line it is darker than the line: that ink stays
-        level = float(np.median(contrast[lines]))
-        # ... but where two lines of a grid cross, the print is darker too: that is line.
-        lines &= (contrast < max(level + 0.15, 1.3 * level)) | (across & down)
+    # Ruled and grid lines: on a blank page they are the darkest marks, and what is left of them
+    # at a fainter threshold looks like writing; so faint writing is looked for on plain paper.
+    lines = _printed_lines(contrast, INK_CONTRAST / 2)
+    threshold = INK_CONTRAST
+    if not lines.any():
+        faint = ink_threshold(contrast)
+        if faint < INK_CONTRAST and not _printed_lines(contrast, faint / 2).any():
+            threshold = faint
+    mask = contrast >= threshold
+    # The boxes of a form (looked for before the lines, which may be their sides): what was
+    # written in them is read without them.
+    lines |= _pen_kept(_frame_pixels(*label(mask)), contrast)
     mask &= ~lines
     labels, count = label(mask)
     if count == 0:
@@ -212,7 +263,8 @@ def find_ink(image) -> np.ndarray:
     top, left, bottom, right = _boxes(labels, count)
     tall, wide = bottom - top, right - left
     # Specks: little ink next to the largest part, or too small to be handwriting at all.
-    keep = (weights >= SPECK * weights.max()) & (np.maximum(tall, wide) >= MIN_PART * max(h, w))
+    smallest = MIN_PART if threshold >= INK_CONTRAST else FAINT_MIN_PART
+    keep = (weights >= SPECK * weights.max()) & (np.maximum(tall, wide) >= smallest * max(h, w))
 
     border = np.zeros(count, bool)
     hugging = np.zeros(count, bool)  # thin along the border it touches: the page's edge, a shadow's rim
@@ -234,5 +286,5 @@ def find_ink(image) -> np.ndarray:
     near = np.asarray(Image.fromarray(kept.astype(np.uint8) * 255, "L").filter(ImageFilter.MaxFilter(3))) > 0
     # Ink strength: the contrast, stretched so that a pen stroke's core is full ink.
     strong = float(np.percentile(contrast[kept], 90)) if kept.any() else 1.0
-    ink = np.clip((contrast - INK_CONTRAST / 2) / max(strong - INK_CONTRAST / 2, 1e-3), 0.0, 1.0)
+    ink = np.clip((contrast - threshold / 2) / max(strong - threshold / 2, 1e-3), 0.0, 1.0)
     return np.where(near & ~lines, ink, 0.0).astype(np.float32)

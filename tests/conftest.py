@@ -61,6 +61,14 @@ def selftest_digits():
 
 
 @pytest.fixture(scope="session")
+def recognizer():
+    """The bundled model's recogniser (numbers, pictures)."""
+    from digitpad.recognizer import Recognizer, load_with_fallback
+
+    return Recognizer(load_with_fallback(None))
+
+
+@pytest.fixture(scope="session")
 def mnist():
     from digitpad.data import load_mnist
 

@@ -11,13 +11,6 @@ from digitpad.preprocess import open_picture
 from helpers import compose_number, dot, render_strokes_png
 
 
-@pytest.fixture(scope="module")
-def recognizer():
-    from digitpad.recognizer import Recognizer, load_with_fallback
-
-    return Recognizer(load_with_fallback(None))
-
-
 @pytest.mark.parametrize("text", ["47", "2026", "1905", "386", "71"])
 def test_numbers_of_separate_digits(recognizer, selftest_digits, text):
     reading = recognizer.read_strokes(compose_number(selftest_digits, text))
