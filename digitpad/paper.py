@@ -29,6 +29,7 @@ FAINT_FLOOR = 0.2  # ink, never below this
 FAINT_MIN_PART = 0.04  # of the longer side: faint ink's smaller parts are the paper's (bits of lines)
 FRAME_SIDE = 0.1  # of the shorter side: a printed box for handwriting is at least this large
 FRAME_LINE = 0.8  # ... and its sides are straight lines along this much of it (askew: of its box)
+FRAME_EDGE = 0.15  # ... within this share of its box's height (width) from the box's sides
 LINE_LENGTH = 0.75  # a straight run over this fraction of the picture's width (height) is a ruled line
 MIN_PART = 0.025  # of the longer side: smaller parts are specks (dust, JPEG blocks, grid crossings)
 EDGE_BAND = 0.06  # a part touching the border and thinner than this (of the side) is the page's edge
@@ -222,9 +223,24 @@ def _frame_pixels(labels: np.ndarray, count: int) -> np.ndarray:
         if not across.any():
             continue
         down = _line_pixels(crop.T, FRAME_LINE).T
-        if down.any():
+        if _on_all_sides(across, down):
             out[top[i] : bottom[i], left[i] : right[i]] |= across | down
     return out
+
+
+def _on_all_sides(across: np.ndarray, down: np.ndarray) -> bool:
+    """Lines along the four sides of their part's box: a box, not a hand-drawn "#" (its lines
+    cross inside and stop short of the sides)."""
+    if not (across.any() and down.any()):
+        return False
+    h, w = across.shape
+    rows, cols = np.flatnonzero(across.any(axis=1)), np.flatnonzero(down.any(axis=0))
+    return bool(
+        rows[0] < FRAME_EDGE * h
+        and rows[-1] >= (1 - FRAME_EDGE) * h
+        and cols[0] < FRAME_EDGE * w
+        and cols[-1] >= (1 - FRAME_EDGE) * w
+    )
 
 
 def ink_threshold(contrast: np.ndarray) -> float:
