@@ -20,6 +20,8 @@ BOX = 20.0  # the longer side of the digit's bounding box, ink included
 CENTER = 14.0  # MNIST's mean centre of mass, in pixel-index coordinates (measured: 14.0, 14.0)
 STROKE_WIDTH = 2.4  # pen width in output pixels, tuned on the dev pen strokes (see benchmarks)
 SUPERSAMPLE = 8  # render at 8x and box-filter down: anti-aliasing
+SPARSE = 0.15  # points this far apart (median, x the drawing's size): a rough tablet's stroke
+SPLINE_STEPS = 8  # ... drawn through a spline with this many points per segment
 
 Point = Sequence[float]
 Stroke = Sequence[Point]
@@ -47,6 +49,31 @@ def _points(strokes: Sequence[Stroke]) -> np.ndarray:
     return np.array([p[:2] for s in strokes for p in s], dtype=np.float64)
 
 
+def catmull_rom(points: np.ndarray, steps: int = SPLINE_STEPS) -> np.ndarray:
+    """The Catmull-Rom spline through `points` (n, 2), `steps` points per segment, ends kept."""
+    if len(points) < 3:
+        return points
+    p = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
+    t = np.linspace(0.0, 1.0, steps, endpoint=False)[None, :, None]
+    p0, p1, p2, p3 = (p[i : i + len(points) - 1, None, :] for i in range(4))
+    curve = 0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (3 * p1 - p0 - 3 * p2 + p3) * t**3)
+    return np.vstack([curve.reshape(-1, 2), points[-1:]])
+
+
+def smooth_sparse(strokes: list[np.ndarray]) -> list[np.ndarray]:
+    """A rough tablet records a digit in a few points (8-16), and straight lines between them
+    draw corners where the pen drew curves: such strokes are drawn through a spline instead
+    (read right: UJI's digits as 8 points 93.0% -> 94.0%, UNIPEN's 91.5% -> 92.1%). Strokes
+    whose points lie closer (every pen, mouse and finger here) are drawn as they are."""
+    pts = np.concatenate(strokes)
+    size = float(np.ptp(pts, axis=0).max())
+    out = []
+    for s in strokes:
+        sparse = len(s) >= 3 and size > 0 and np.median(np.hypot(*np.diff(s, axis=0).T)) > SPARSE * size
+        out.append(catmull_rom(s) if sparse else s)
+    return out
+
+
 def _thin(pts: np.ndarray, step: float) -> np.ndarray:
     """The points of a polyline at least about `step` apart along it (ends kept): a fast tablet
     or a long scribble gives thousands of points a quarter of an output pixel apart, and
@@ -59,8 +86,9 @@ def _thin(pts: np.ndarray, step: float) -> np.ndarray:
     return pts[keep]
 
 
-def _render(strokes, origin, scale: float, offset: np.ndarray, width: float) -> np.ndarray:
-    """Draw strokes mapped by (p - origin) * scale + offset (output pixels), anti-aliased."""
+def _render(strokes, origin, scale: float, offset: np.ndarray, width: float, thin: bool = True) -> np.ndarray:
+    """Draw strokes mapped by (p - origin) * scale + offset (output pixels), anti-aliased;
+    `thin`: dense points thinned first (see _thin)."""
     ss = SUPERSAMPLE
     img = Image.new("L", (SIZE * ss, SIZE * ss), 0)
     draw = ImageDraw.Draw(img)
@@ -68,7 +96,8 @@ def _render(strokes, origin, scale: float, offset: np.ndarray, width: float) -> 
     for stroke in strokes:
         if not len(stroke):
             continue
-        pts = _thin(((np.asarray(stroke, dtype=np.float64)[:, :2] - origin) * scale + offset) * ss, ss / 2)
+        pts = ((np.asarray(stroke, dtype=np.float64)[:, :2] - origin) * scale + offset) * ss
+        pts = _thin(pts, ss / 2) if thin else pts
         xy = [tuple(p) for p in pts]
         if len(xy) > 1:
             draw.line(xy, fill=255, width=max(1, int(round(width * ss))), joint="curve")
@@ -87,24 +116,31 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
     return float((image * rows).sum() / total), float((image * cols).sum() / total)
 
 
-def strokes_to_mnist(strokes: Sequence[Stroke], width: float = STROKE_WIDTH) -> np.ndarray | None:
+def strokes_to_mnist(
+    strokes: Sequence[Stroke], width: float = STROKE_WIDTH, straight: bool = False
+) -> np.ndarray | None:
     """Pen strokes (lists of (x, y), any units, y down) -> float32 (28, 28) in [0, 1], or None
     when there is no ink. Independent of where and how large the digit was drawn, and of the
-    pen's width: strokes are re-drawn at a fixed width after scaling."""
+    pen's width: strokes are re-drawn at a fixed width after scaling. A rough tablet's sparse
+    strokes are drawn through a spline (smooth_sparse) and dense ones thinned (_thin); with
+    `straight`, every point is joined to the next by a straight line, as the shipped pen data
+    were rendered before either was done (so that a rebuild reproduces them)."""
     strokes = finite_strokes(strokes)
     if not strokes:
         return None
+    if not straight:
+        strokes = smooth_sparse(strokes)
     pts = _points(strokes)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     extent = float((hi - lo).max())
     scale = (BOX - width) / extent if extent > 0 else 1.0
     # First pass: bounding box centred, to find the centre of mass.
     offset = SIZE / 2 - (hi - lo) / 2 * scale
-    first = _render(strokes, lo, scale, offset, width)
+    first = _render(strokes, lo, scale, offset, width, thin=not straight)
     row, col = center_of_mass(first)
     # Second pass: shifted so the centre of mass lands on MNIST's, to the sub-pixel.
     offset = offset + np.array([CENTER - col, CENTER - row])
-    return _render(strokes, lo, scale, offset, width)
+    return _render(strokes, lo, scale, offset, width, thin=not straight)
 
 
 def to_ink(image) -> np.ndarray:

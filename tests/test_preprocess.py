@@ -7,6 +7,7 @@ from digitpad.preprocess import (
     center_of_mass,
     image_to_mnist,
     is_blank,
+    smooth_sparse,
     stroke_thickness,
     strokes_to_mnist,
 )
@@ -112,3 +113,22 @@ def test_mnist_digits_survive_preprocessing(mnist):
         again = image_to_mnist(image)
         original = image.astype(np.float32) / 255
         assert np.corrcoef(again.ravel(), original.ravel())[0, 1] > 0.85
+
+
+def circle(points: int) -> list[list[float]]:
+    return [[50 + 40 * np.cos(t), 50 + 40 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, points)]
+
+
+def test_a_rough_tablets_few_points_are_drawn_through_a_spline():
+    dense = strokes_to_mnist([circle(200)])
+    rough = [circle(9)]  # a 0 as a rough tablet records it: 8 segments, corners where the pen curved
+    smoothed = strokes_to_mnist(rough)
+    corners = np.asarray(rough[0])
+    t = np.linspace(0, 1, 20, endpoint=False)[:, None]
+    straight = np.vstack([a + (b - a) * t for a, b in zip(corners[:-1], corners[1:], strict=True)] + [corners[-1:]])
+    as_polyline = strokes_to_mnist([straight])  # the same corners joined by straight lines
+    assert np.abs(smoothed - dense).sum() < 0.5 * np.abs(as_polyline - dense).sum()
+    # A pen's, a mouse's or a finger's points lie close: those strokes are drawn as they are.
+    strokes = [np.asarray(circle(60)), np.array([[0.0, 0.0], [3.0, 90.0], [6.0, 180.0]])]
+    kept = smooth_sparse(strokes)
+    assert kept[0] is strokes[0] and len(kept[1]) > len(strokes[1])  # a long 3-point stroke is rough
