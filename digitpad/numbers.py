@@ -24,7 +24,7 @@ from PIL import Image
 
 from .paper import SPECK
 from .pendata import NOT_A_DIGIT
-from .preprocess import finite_strokes, ink_to_mnist, strokes_to_mnist, to_ink
+from .preprocess import finite_strokes, ink_to_mnist, is_sparse, strokes_to_mnist, to_ink
 
 MAX_PIECES_PER_DIGIT = 4  # a digit of up to four pieces (strokes or parts of strokes)
 MAX_PIECES = 160  # beyond this (a huge scribble) wide strokes are not cut; the search stays bounded
@@ -189,6 +189,9 @@ class NumberReader:
         if not strokes:
             return None
         height = writing_height(strokes)
+        # A rough tablet's sparse strokes are drawn through a spline, sparse for the writing's
+        # height (a short piece alone would look sparse); cut where their own points turn.
+        rough = any(is_sparse(s, height) for s in strokes)
         pieces = stroke_pieces(strokes, height=height)
         if len(pieces) > MAX_PIECES:
             pieces = stroke_pieces(strokes, cut=False, height=height)
@@ -196,7 +199,7 @@ class NumberReader:
         def render(group: list[Piece]):
             polylines = _group_strokes(strokes, group)
             key = ("s", *(p.tobytes() for p in polylines))
-            return key, lambda: strokes_to_mnist(polylines)
+            return key, lambda: strokes_to_mnist(polylines, smooth=rough, size=height)
 
         def make(group: list[Piece], image, probs) -> DigitReading:
             polylines = _group_strokes(strokes, group)

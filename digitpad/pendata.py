@@ -168,7 +168,7 @@ def render(strokes) -> np.ndarray | None:
     to the next by a straight line, as the shipped pen data (and model v2's training) were made:
     a rebuild reproduces them byte for byte. (Reading, the app draws a rough tablet's strokes
     through a spline and thins dense ones.)"""
-    image = strokes_to_mnist([np.asarray(s).tolist() for s in strokes], straight=True)
+    image = strokes_to_mnist([np.asarray(s).tolist() for s in strokes], smooth=False, thin=False)
     return None if image is None else np.round(image * 255).astype(np.uint8)
 
 

@@ -20,8 +20,8 @@ BOX = 20.0  # the longer side of the digit's bounding box, ink included
 CENTER = 14.0  # MNIST's mean centre of mass, in pixel-index coordinates (measured: 14.0, 14.0)
 STROKE_WIDTH = 2.4  # pen width in output pixels, tuned on the dev pen strokes (see benchmarks)
 SUPERSAMPLE = 8  # render at 8x and box-filter down: anti-aliasing
-SPARSE = 0.15  # points this far apart (median, x the drawing's size): a rough tablet's stroke
-SPLINE_STEPS = 8  # ... drawn through a spline with this many points per segment
+SPARSE = 0.15  # most points this far apart (x the drawing's size, or the writing's height): a rough tablet's
+SPLINE_STEPS = 4  # ... drawn through a spline with this many points per segment
 
 Point = Sequence[float]
 Stroke = Sequence[Point]
@@ -60,18 +60,25 @@ def catmull_rom(points: np.ndarray, steps: int = SPLINE_STEPS) -> np.ndarray:
     return np.vstack([curve.reshape(-1, 2), points[-1:]])
 
 
-def smooth_sparse(strokes: list[np.ndarray]) -> list[np.ndarray]:
+def is_sparse(stroke: np.ndarray, size: float) -> bool:
+    """Most of the stroke's points lie over SPARSE x `size` apart: a rough tablet's."""
+    if len(stroke) < 3 or size <= 0:
+        return False
+    d = stroke[1:] - stroke[:-1]
+    return 2 * np.count_nonzero(d[:, 0] ** 2 + d[:, 1] ** 2 > (SPARSE * size) ** 2) > len(d)
+
+
+def smooth_sparse(strokes: list[np.ndarray], size: float | None = None) -> list[np.ndarray]:
     """A rough tablet records a digit in a few points (8-16), and straight lines between them
-    draw corners where the pen drew curves: such strokes are drawn through a spline instead
-    (read right: UJI's digits as 8 points 93.0% -> 94.0%, UNIPEN's 91.5% -> 92.1%). Strokes
-    whose points lie closer (every pen, mouse and finger here) are drawn as they are."""
-    pts = np.concatenate(strokes)
-    size = float(np.ptp(pts, axis=0).max())
-    out = []
-    for s in strokes:
-        sparse = len(s) >= 3 and size > 0 and np.median(np.hypot(*np.diff(s, axis=0).T)) > SPARSE * size
-        out.append(catmull_rom(s) if sparse else s)
-    return out
+    draw corners where the pen drew curves: such strokes (is_sparse for `size`, default the
+    drawing's larger side) are drawn through a spline instead (read right: UJI's digits as 8
+    points 93.0% -> 94.0%, UNIPEN's 91.5% -> 92.1%). Strokes whose points lie closer (every pen,
+    mouse and finger here) are kept as they are."""
+    if size is None:
+        lo = np.min([s.min(axis=0) for s in strokes], axis=0)
+        hi = np.max([s.max(axis=0) for s in strokes], axis=0)
+        size = float((hi - lo).max())
+    return [catmull_rom(s) if is_sparse(s, size) else s for s in strokes]
 
 
 def _thin(pts: np.ndarray, step: float) -> np.ndarray:
@@ -117,30 +124,35 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
 
 
 def strokes_to_mnist(
-    strokes: Sequence[Stroke], width: float = STROKE_WIDTH, straight: bool = False
+    strokes: Sequence[Stroke],
+    width: float = STROKE_WIDTH,
+    smooth: bool = True,
+    thin: bool = True,
+    size: float | None = None,
 ) -> np.ndarray | None:
     """Pen strokes (lists of (x, y), any units, y down) -> float32 (28, 28) in [0, 1], or None
     when there is no ink. Independent of where and how large the digit was drawn, and of the
     pen's width: strokes are re-drawn at a fixed width after scaling. A rough tablet's sparse
-    strokes are drawn through a spline (smooth_sparse) and dense ones thinned (_thin); with
-    `straight`, every point is joined to the next by a straight line, as the shipped pen data
-    were rendered before either was done (so that a rebuild reproduces them)."""
+    strokes are drawn through a spline (`smooth`, see smooth_sparse: sparse for `size`, default
+    the drawing's) and dense ones thinned (`thin`, see _thin); without either, every point is
+    joined to the next by a straight line, as the shipped pen data were rendered (so that a
+    rebuild reproduces them)."""
     strokes = finite_strokes(strokes)
     if not strokes:
         return None
-    if not straight:
-        strokes = smooth_sparse(strokes)
+    if smooth:
+        strokes = smooth_sparse(strokes, size)
     pts = _points(strokes)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     extent = float((hi - lo).max())
     scale = (BOX - width) / extent if extent > 0 else 1.0
     # First pass: bounding box centred, to find the centre of mass.
     offset = SIZE / 2 - (hi - lo) / 2 * scale
-    first = _render(strokes, lo, scale, offset, width, thin=not straight)
+    first = _render(strokes, lo, scale, offset, width, thin)
     row, col = center_of_mass(first)
     # Second pass: shifted so the centre of mass lands on MNIST's, to the sub-pixel.
     offset = offset + np.array([CENTER - col, CENTER - row])
-    return _render(strokes, lo, scale, offset, width, thin=not straight)
+    return _render(strokes, lo, scale, offset, width, thin)
 
 
 def to_ink(image) -> np.ndarray:
