@@ -62,10 +62,10 @@ def catmull_rom(points: np.ndarray, steps: int = SPLINE_STEPS) -> np.ndarray:
 
 def is_sparse(stroke: np.ndarray, size: float) -> bool:
     """Most of the stroke's points lie over SPARSE x `size` apart: a rough tablet's."""
-    if len(stroke) < 3 or size <= 0:
+    if len(stroke) < 3 or not 0 < size < np.inf:
         return False
-    d = stroke[1:] - stroke[:-1]
-    return 2 * np.count_nonzero(d[:, 0] ** 2 + d[:, 1] ** 2 > (SPARSE * size) ** 2) > len(d)
+    steps = np.hypot(*(stroke[1:] - stroke[:-1]).T)  # hypot: no overflow to inf on huge coordinates
+    return 2 * np.count_nonzero(steps > SPARSE * size) > len(steps)
 
 
 def smooth_sparse(strokes: list[np.ndarray], size: float | None = None) -> list[np.ndarray]:
@@ -78,7 +78,11 @@ def smooth_sparse(strokes: list[np.ndarray], size: float | None = None) -> list[
         lo = np.min([s.min(axis=0) for s in strokes], axis=0)
         hi = np.max([s.max(axis=0) for s in strokes], axis=0)
         size = float((hi - lo).max())
-    return [catmull_rom(s) if is_sparse(s, size) else s for s in strokes]
+    out = []
+    for s in strokes:
+        spline = catmull_rom(s) if is_sparse(s, size) else s
+        out.append(spline if spline is s or np.isfinite(spline).all() else s)  # 1e308s stay as they are
+    return out
 
 
 def _thin(pts: np.ndarray, step: float) -> np.ndarray:
