@@ -8,9 +8,9 @@ shadows, sensor noise, blur, JPEG quality, slight rotation and perspective, rule
 some. The pictures are written to a temporary folder (never the repository), opened and read by
 the same path as `predict`, and `photos read right: X%` is printed first: the realistic mix, every
 drawing once. Then each kind of degradation on its own (on a plain photo of the same drawing;
-two kinds are not in the mix: faint grey pencil, and the printed box of a form's field around the
-digit), then 20 pictures with no handwriting (blank, ruled and squared pages, shadows, a wall): how many
-are read as a digit."""
+three kinds are not in the mix: faint grey pencil, the printed box of a form's field around the
+digit, and a darker desk around the sheet), then 20 pictures with no handwriting (blank, ruled
+and squared pages, shadows, a wall): how many are read as a digit."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ KINDS = [
     "light-on-dark",
     "pencil",
     "form-box",
+    "desk",
 ]
 
 
@@ -148,6 +149,19 @@ def make_photo(strokes, rng: np.random.Generator, kinds: set[str] | str = "mix")
         reach = rng.uniform(0.06, 0.16)
         shade = depth / (1 + np.exp((dist - reach) / 0.03))
         image = image * (1 - shade)[..., None]
+    if "desk" in kinds:  # the photo takes in the desk around the sheet (40-85% of each side)
+        cover = rng.uniform(0.4, 0.85, 2)
+        dw, dh = int(w / cover[0]), int(h / cover[1])
+        desk_color = (
+            np.array([0.35, 0.25, 0.15]) * rng.uniform(0.6, 1.1)
+            if rng.random() < 0.5
+            else np.full(3, rng.uniform(0.08, 0.3))
+        )
+        desk = np.ones((dh, dw, 3), np.float32) * desk_color + rng.normal(0, 0.02, (dh, dw, 1)).astype(np.float32)
+        x, y = int(rng.integers(0, dw - w + 1)), int(rng.integers(0, dh - h + 1))
+        desk[y : y + h, x : x + w] = image
+        image, (w, h), size = desk, (dw, dh), (dw, dh)
+        paper = desk_color  # what rotation and perspective fill in
     picture = Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8), "RGB")
     fill = tuple(int(v * 255) for v in np.clip(paper, 0, 1))
     if "rotation" in kinds:

@@ -30,6 +30,10 @@ FAINT_MIN_PART = 0.04  # of the longer side: faint ink's smaller parts are the p
 FRAME_SIDE = 0.1  # of the shorter side: a printed box for handwriting is at least this large
 FRAME_LINE = 0.8  # ... and its sides are straight lines along this much of it (askew: of its box)
 FRAME_EDGE = 0.15  # ... within this share of its box's height (width) from the box's sides
+PAGE_SHARE = (0.08, 0.95)  # a sheet on a desk covers this share of the photo (the rest: the desk),
+PAGE_SIDE = 0.25  # ... at least this share of its width and of its height,
+PAGE_SOLID = 0.6  # ... filling at least this share of its box, writing and all,
+PAGE_DARKER = 0.4  # ... and the desk is at most this bright next to it (a shadow is lighter)
 LINE_LENGTH = 0.75  # a straight run over this fraction of the picture's width (height) is a ruled line
 MIN_PART = 0.025  # of the longer side: smaller parts are specks (dust, JPEG blocks, grid crossings)
 EDGE_BAND = 0.06  # a part touching the border and thinner than this (of the side) is the page's edge
@@ -74,9 +78,60 @@ def gray_of(image) -> np.ndarray:
     if channels.ndim != 3 or min(channels.shape[:2]) < 1:
         raise ValueError("not a 2-D image")
     luminance = channels.mean(axis=2)
+    page = _page(luminance)
+    if page is not None:  # a sheet on a darker desk: the desk is made paper, the sheet read as it is
+        gray = channels.min(axis=2)
+        return np.where(page, gray, np.median(gray[page])).astype(np.float32)
     if np.median(luminance) < 0.5:  # light ink on a dark ground: read it inverted
         return (1.0 - channels.max(axis=2)).astype(np.float32)
     return channels.min(axis=2).astype(np.float32)
+
+
+def _otsu(values: np.ndarray, bins: int = 64) -> float:
+    """The level that best splits `values` in [0, 1] into two classes (Otsu's method)."""
+    counts, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
+    p = counts / max(counts.sum(), 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(p)
+    mu = np.cumsum(p * centres)
+    between = (mu[-1] * w0 - mu) ** 2 / np.maximum(w0 * (1 - w0), 1e-12)
+    return float(edges[int(np.argmax(between[:-1])) + 1])
+
+
+def _spans(mask: np.ndarray) -> np.ndarray:
+    """Each row of `mask` filled from its first to its last set pixel."""
+    cols = np.arange(mask.shape[1])
+    first = np.where(mask.any(axis=1), mask.argmax(axis=1), mask.shape[1])
+    last = mask.shape[1] - 1 - mask[:, ::-1].argmax(axis=1)
+    return (cols >= first[:, None]) & (cols <= last[:, None])
+
+
+def _page(luminance: np.ndarray) -> np.ndarray | None:
+    """Where a sheet of paper lies when the photo takes in a much darker desk or table around it:
+    the largest bright part with what lies between its edges (the writing), a little inside them. None when
+    the picture is all page, when the dark part is no darker than a shadow, or when the bright part
+    is thin strokes (chalk on a board) rather than a sheet."""
+    h, w = luminance.shape
+    factor = max(1.0, max(h, w) / BACKGROUND_SIDE)
+    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    small = np.asarray(Image.fromarray(luminance.astype(np.float32), "F").resize(size, Image.Resampling.BOX))
+    bright = small > _otsu(small)
+    if not PAGE_SHARE[0] <= bright.mean() <= PAGE_SHARE[1]:
+        return None
+    if small[~bright].mean() > PAGE_DARKER * small[bright].mean():
+        return None
+    labels, count = label(bright)
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
+    page = labels == int(np.argmax(sizes)) + 1
+    rows, cols = np.flatnonzero(page.any(axis=1)), np.flatnonzero(page.any(axis=0))
+    tall, wide = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+    if page.mean() < PAGE_SHARE[0] or min(tall / page.shape[0], wide / page.shape[1]) < PAGE_SIDE:
+        return None
+    if page.sum() < PAGE_SOLID * tall * wide:  # a sheet fills its box; strokes of chalk do not
+        return None
+    page = _spans(page) & _spans(page.T).T  # a sheet is convex: the writing on it, even at its edge
+    page = np.asarray(Image.fromarray(page.astype(np.uint8) * 255).filter(ImageFilter.MinFilter(3))) > 0
+    return np.asarray(Image.fromarray(page.astype(np.uint8) * 255).resize((w, h), Image.Resampling.NEAREST)) > 0
 
 
 def reduce_large(gray: np.ndarray) -> np.ndarray:

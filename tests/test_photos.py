@@ -128,3 +128,13 @@ def test_faint_pencil_on_plain_paper_is_ink_but_noise_is_not():
     gray += rng.normal(0, 0.02, gray.shape).astype(np.float32)
     ink = paper.find_ink(gray)
     assert ink[90:210, 199:201].mean() > 0.8 and ink[:, :150].max() == 0
+
+
+def test_a_sheet_on_a_darker_desk_is_read_without_the_desk(recognizer, selftest_digits, tmp_path):
+    png = render_strokes_png(selftest_digits[3], tmp_path / "3.png", size=(160, 200), pen=8, margin=40)
+    sheet = np.asarray(open_picture(png).convert("L"), np.float32) / 255 * 0.9
+    desk = np.full((400, 500), 0.25, np.float32)  # the photo takes in the table around the page
+    desk[100:300, 170:330] = sheet
+    assert recognizer.read_picture(numbers.picture_of(1 - desk)).text == "3"
+    desk[100:300, 170:330] = 0.9  # a blank sheet: nothing written
+    assert paper.find_ink(desk).max() == 0
