@@ -30,7 +30,7 @@ FAINT_MIN_PART = 0.04  # of the longer side: faint ink's smaller parts are the p
 FRAME_SIDE = 0.1  # of the shorter side: a printed box for handwriting is at least this large
 FRAME_LINE = 0.8  # ... and its sides are straight lines along this much of it (askew: of its box)
 FRAME_EDGE = 0.15  # ... within this share of its box's height (width) from the box's sides
-PAGE_SHARE = (0.08, 0.95)  # a sheet on a desk covers this share of the photo (the rest: the desk),
+PAGE_SHARE = (0.08, 0.95)  # a sheet on a desk covers this share of the photo (the rest, 5% at least: the desk),
 PAGE_SIDE = 0.25  # ... at least this share of its width and of its height,
 PAGE_SOLID = 0.6  # ... filling at least this share of its box, writing and all,
 PAGE_DARKER = 0.4  # ... and the desk is at most this bright next to it (a shadow is lighter)
@@ -108,28 +108,27 @@ def _spans(mask: np.ndarray) -> np.ndarray:
 
 def _page(luminance: np.ndarray) -> np.ndarray | None:
     """Where a sheet of paper lies when the photo takes in a much darker desk or table around it:
-    the largest bright part with what lies between its edges (the writing), a little inside them. None when
-    the picture is all page, when the dark part is no darker than a shadow, or when the bright part
-    is thin strokes (chalk on a board) rather than a sheet."""
+    the largest bright part with what lies between its edges (the writing), a little inside them.
+    None when the picture is all page (or the sheet's surround is no darker than a shadow, or is
+    paper too: the inside of a printed box), or when the bright part is thin strokes (chalk on a
+    board) rather than a sheet."""
     h, w = luminance.shape
     factor = max(1.0, max(h, w) / BACKGROUND_SIDE)
     size = (max(1, round(w / factor)), max(1, round(h / factor)))
     small = np.asarray(Image.fromarray(luminance.astype(np.float32), "F").resize(size, Image.Resampling.BOX))
-    bright = small > _otsu(small)
-    if not PAGE_SHARE[0] <= bright.mean() <= PAGE_SHARE[1]:
+    labels, count = label(small > _otsu(small))
+    if count == 0:
         return None
-    if small[~bright].mean() > PAGE_DARKER * small[bright].mean():
-        return None
-    labels, count = label(bright)
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    page = labels == int(np.argmax(sizes)) + 1
+    page = labels == int(np.argmax(np.bincount(labels.ravel())[1:])) + 1
     rows, cols = np.flatnonzero(page.any(axis=1)), np.flatnonzero(page.any(axis=0))
     tall, wide = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
-    if page.mean() < PAGE_SHARE[0] or min(tall / page.shape[0], wide / page.shape[1]) < PAGE_SIDE:
-        return None
-    if page.sum() < PAGE_SOLID * tall * wide:  # a sheet fills its box; strokes of chalk do not
-        return None
+    if min(tall / page.shape[0], wide / page.shape[1]) < PAGE_SIDE or page.sum() < PAGE_SOLID * tall * wide:
+        return None  # a sheet is large and fills its box; strokes of chalk do not
     page = _spans(page) & _spans(page.T).T  # a sheet is convex: the writing on it, even at its edge
+    if not PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]:
+        return None
+    if small[~page].mean() > PAGE_DARKER * small[page].mean():
+        return None
     page = np.asarray(Image.fromarray(page.astype(np.uint8) * 255).filter(ImageFilter.MinFilter(3))) > 0
     return np.asarray(Image.fromarray(page.astype(np.uint8) * 255).resize((w, h), Image.Resampling.NEAREST)) > 0
 
