@@ -5,11 +5,13 @@ other, the border holds a shadow or the table, the paper may be ruled or squared
 noise. So the paper's brightness is estimated locally (a morphological closing of a downscaled
 copy, smoothed: the ink is thinner than the window, so the window's brightest pixel is paper, while
 shadows and the page's edge are larger and keep their place),
-and ink is how much darker than its own paper a pixel is. Ink is then split into connected parts
-(8-connected, labelled from runs) and what is not handwriting is left out: ruled and grid lines
-(straight runs across most of the picture), marks along the border (page edges, shadows) when
-there is handwriting elsewhere, and specks. Light ink on a dark ground (a blackboard, a negative)
-is read the same way, inverted; coloured ink counts by its darkest channel.
+and ink is how much darker than its own paper a pixel is (less for faint pencil on plain paper).
+Ink is then split into connected parts (8-connected, labelled from runs) and what is not
+handwriting is left out: ruled and grid lines (straight runs across most of the picture), the
+printed boxes of a form, marks along the border (page edges, shadows) when there is handwriting
+elsewhere, and specks. Light ink on a dark ground (a blackboard, a negative) is read the same way,
+inverted; coloured ink counts by its darkest channel; a much darker desk around the sheet is made
+paper.
 
 NumPy and Pillow only: a connected-component labeller from scipy or OpenCV would save a screen
 of code but add tens of megabytes to an installer that has 8 MiB left."""
