@@ -46,6 +46,18 @@ def test_a_picture_of_a_number_gets_a_box_per_digit(qtbot, window, selftest_digi
     assert all(rect.left() - 1 <= x0 < x1 <= rect.right() + 1 for x0, _y0, x1, _y1 in boxes)
 
 
+def test_a_photo_of_a_sheet_on_a_dark_desk_reads_on_the_canvas_too(qtbot, window, selftest_digits, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    png = render_strokes_png(selftest_digits[7], tmp_path / "7.png", size=(160, 200), pen=8, margin=40)
+    photo = np.full((300, 520), 60, np.uint8)  # the canvas shows it with white on both sides
+    photo[60:260, 80:240] = np.asarray(Image.open(png).convert("L")) * 0.9
+    Image.fromarray(photo).save(tmp_path / "desk.png")
+    open_and_wait(qtbot, window, tmp_path / "desk.png")
+    assert window.draw_page.digit_label.text() == "7"  # the canvas around it was white: "5"-like edges
+
+
 def test_drop_and_paste(qtbot, window, selftest_digits, tmp_path):
     page = window.draw_page
     canvas = page.canvas

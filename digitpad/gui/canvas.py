@@ -29,6 +29,7 @@ class DrawingCanvas(QWidget):
         self.setAcceptDrops(True)
         self.setAccessibleName(self.tr("Drawing canvas"))
         self.setToolTip(self.tr("Draw a digit or a number here; right-click a boxed digit to select it"))
+        self._surround_of: tuple = (None, 255)  # (picture's cacheKey, its border's grey)
         # Undo history: each entry a drawing (a tuple of strokes) and the picture under it (or
         # None); _at is the one shown. Strokes are tuples, so snapshots share them and cost little.
         self._history: list[tuple[tuple, QImage | None]] = [((), None)]
@@ -242,7 +243,7 @@ class DrawingCanvas(QWidget):
         """What is on the canvas, picture and strokes, as a grey (h, w) array in [0, 1] (1 =
         white) in widget pixels: a picture is read from this, so boxes land where they show."""
         image = QImage(self.width(), self.height(), QImage.Format.Format_Grayscale8)
-        image.fill(QColor("white"))
+        image.fill(self._surround())
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_picture(painter)
@@ -250,6 +251,21 @@ class DrawingCanvas(QWidget):
         painter.end()
         data = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
         return data[:, : image.width()].astype(np.float32) / 255.0
+
+    def _surround(self) -> QColor:
+        """What a read picture is set in: the grey of its own border (the page, a desk, a board),
+        so that the canvas around it adds no edge (white around a photo of a dark desk or a
+        blackboard changed what the picture is); white without a picture."""
+        picture = self.picture()
+        if picture is None or picture.isNull():
+            return QColor("white")
+        key = picture.cacheKey()
+        if self._surround_of[0] != key:
+            small = picture.scaled(64, 64).convertToFormat(QImage.Format.Format_Grayscale8)
+            data = np.frombuffer(small.constBits(), np.uint8).reshape(small.height(), small.bytesPerLine())[:, :64]
+            border = np.concatenate([data[0], data[-1], data[:, 0], data[:, -1]])
+            self._surround_of = (key, int(np.median(border)))
+        return QColor.fromRgb(*(self._surround_of[1],) * 3)
 
     # -- painting ------------------------------------------------------------------------
     def pen_width(self) -> float:
