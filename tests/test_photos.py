@@ -138,3 +138,8 @@ def test_a_sheet_on_a_darker_desk_is_read_without_the_desk(recognizer, selftest_
     assert recognizer.read_picture(numbers.picture_of(1 - desk)).text == "3"
     desk[100:300, 170:330] = 0.9  # a blank sheet: nothing written
     assert paper.find_ink(desk).max() == 0
+
+
+def test_a_white_on_black_digit_is_no_sheet_on_a_desk(mnist):
+    # MNIST's own pictures (white ink on black) are ink on a dark ground, not a sheet on a desk.
+    assert all(paper._page(image.astype(np.float32) / 255) is None for image in mnist.x_test[:500])

@@ -50,9 +50,9 @@ def test_a_photo_of_a_sheet_on_a_dark_desk_reads_on_the_canvas_too(qtbot, window
     import numpy as np
     from PIL import Image
 
-    png = render_strokes_png(selftest_digits[7], tmp_path / "7.png", size=(160, 200), pen=8, margin=40)
-    photo = np.full((300, 520), 60, np.uint8)  # the canvas shows it with white on both sides
-    photo[60:260, 80:240] = np.asarray(Image.open(png).convert("L")) * 0.9
+    png = render_strokes_png(selftest_digits[7], tmp_path / "7.png", size=(220, 200), pen=8, margin=40)
+    photo = np.full((300, 480), 60, np.uint8)  # the canvas shows it with white on both sides
+    photo[60:260, 80:300] = np.asarray(Image.open(png).convert("L")) * 0.9
     Image.fromarray(photo).save(tmp_path / "desk.png")
     open_and_wait(qtbot, window, tmp_path / "desk.png")
     assert window.draw_page.digit_label.text() == "7"  # the canvas around it was white: "5"-like edges
