@@ -115,9 +115,7 @@ def _page(luminance: np.ndarray) -> np.ndarray | None:
     paper too: the inside of a printed box), or when the bright part is thin strokes (chalk on a
     board) rather than a sheet."""
     h, w = luminance.shape
-    factor = max(1.0, max(h, w) / BACKGROUND_SIDE)
-    size = (max(1, round(w / factor)), max(1, round(h / factor)))
-    small = np.asarray(Image.fromarray(luminance.astype(np.float32), "F").resize(size, Image.Resampling.BOX))
+    small = _shrunk(luminance.astype(np.float32), BACKGROUND_SIDE)
     labels, count = label(small > _otsu(small))
     if count == 0:
         return None
@@ -135,20 +133,24 @@ def _page(luminance: np.ndarray) -> np.ndarray | None:
     return np.asarray(Image.fromarray(page.astype(np.uint8) * 255).resize((w, h), Image.Resampling.NEAREST)) > 0
 
 
-def reduce_large(gray: np.ndarray) -> np.ndarray:
-    side = max(gray.shape)
-    if side <= MAX_SIDE:
+def _fit(shape: tuple[int, ...], side: int) -> tuple[int, int]:
+    """Pillow's (width, height) for a (h, w) picture reduced so that its longer side is at most `side`."""
+    h, w = shape[:2]
+    factor = max(1.0, max(h, w) / side)
+    return max(1, round(w / factor)), max(1, round(h / factor))
+
+
+def _shrunk(gray: np.ndarray, side: int) -> np.ndarray:
+    """A float32 picture box-filtered down so that its longer side is at most `side` (as it is if so)."""
+    if max(gray.shape) <= side:
         return gray
-    factor = side / MAX_SIDE
-    size = (max(1, round(gray.shape[1] / factor)), max(1, round(gray.shape[0] / factor)))
-    return np.asarray(Image.fromarray(gray, "F").resize(size, Image.Resampling.BOX), dtype=np.float32)
+    return np.asarray(Image.fromarray(gray, "F").resize(_fit(gray.shape, side), Image.Resampling.BOX), dtype=np.float32)
 
 
 def paper_brightness(gray: np.ndarray) -> np.ndarray:
     """The paper's brightness under every pixel (same shape as `gray`)."""
     h, w = gray.shape
-    factor = max(1.0, max(h, w) / BACKGROUND_SIDE)
-    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    size = _fit(gray.shape, BACKGROUND_SIDE)
     eight_bit = Image.fromarray(np.clip(gray * 255 + 0.5, 0, 255).astype(np.uint8), "L")
     small = eight_bit.resize(size, Image.Resampling.BOX)
     window = max(3, int(max(size) * BACKGROUND_WINDOW) | 1)
@@ -311,7 +313,7 @@ def ink_threshold(contrast: np.ndarray) -> float:
 def find_ink(image) -> np.ndarray:
     """A picture -> float32 ink map in [0, 1] (1 = ink) holding only the handwriting; all zeros
     when there is none (a blank page, a wall)."""
-    gray = reduce_large(gray_of(image))
+    gray = _shrunk(gray_of(image), MAX_SIDE)
     paper = paper_brightness(gray)
     contrast = np.clip((paper - gray) / np.maximum(paper, 0.05), 0.0, 1.0)
     # Ruled and grid lines: on a blank page they are the darkest marks, and what is left of them
