@@ -75,6 +75,18 @@ def test_border_shadow_and_ruled_lines_are_left_out_but_a_lone_1_stays():
     assert one[10:290, 197:203].mean() > 0.8
 
 
+def test_a_shaded_page_edge_inside_the_picture_is_not_a_1_beside_the_digit():
+    """A photo turned a little: the page's shaded left edge, half as dark as the pen, stops short
+    of the picture's border (a benchmark photo of a 9 read "19"). Two pen strokes stay."""
+    gray = page()
+    gray[:, :12] = 0.95  # the desk's light fill around the turned page
+    gray[20:280, 15:40] = 0.5  # the page's shaded edge: 40% darker than the paper
+    gray = draw_one(draw_one(gray, x=300), x=200, pen=3)  # a thick and a thin pen stroke
+    ink = paper.find_ink(gray)
+    assert ink[:, :60].max() == 0
+    assert ink[100:200, 298:302].mean() > 0.8 and ink[100:200, 199:201].mean() > 0.8
+
+
 def test_light_on_dark_colour_16_bit_and_blank():
     dark = 1.0 - draw_one(page(), ink=0.1)  # chalk on a board
     assert paper.find_ink(dark)[100:200, 198:202].mean() > 0.8
