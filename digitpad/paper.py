@@ -208,9 +208,9 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
 LINE_ANGLES = np.deg2rad(np.arange(-8.0, 8.5, 1.0))  # ruled lines photographed a little askew
 
 
-def _line_pixels(mask: np.ndarray, length: float = LINE_LENGTH) -> np.ndarray:
+def _line_pixels(mask: np.ndarray, length: float = LINE_LENGTH, least: int = 2) -> np.ndarray:
     """Pixels of straight, nearly horizontal lines across most of the picture (ruled paper),
-    when there are at least two of them: one long straight stroke alone may be a 1 or a 7's
+    when there are at least `least` of them: one long straight stroke alone may be a 1 or a 7's
     bar. Found by projecting the ink along each angle: a line is a row of the projection that
     holds over `length` of the width; only its own pixels are removed, not the ink it crosses."""
     h, w = mask.shape
@@ -230,7 +230,7 @@ def _line_pixels(mask: np.ndarray, length: float = LINE_LENGTH) -> np.ndarray:
         return out
     rows, full = best
     separate = 1 + np.count_nonzero(np.diff(full) > 2)
-    if separate < 2:
+    if separate < least:
         return out
     on_line = np.isin(rows, np.unique(np.concatenate([full - 1, full, full + 1])))  # +-1: antialiasing
     out[ys[on_line], xs[on_line]] = True
@@ -272,34 +272,37 @@ def _pen_kept(lines: np.ndarray, contrast: np.ndarray, crossings: np.ndarray | N
 def _frame_pixels(labels: np.ndarray, count: int) -> np.ndarray:
     """Printed boxes (a form's fields, a row of boxes for one digit each): parts with at least two
     straight lines across them and two down them, a little askew at most. Their lines' pixels;
-    a digit written in the box, touching it or not, is not line and stays."""
+    a digit written in the box, touching it or not, is not line and stays. A box partly out of
+    the photo has a side fewer."""
     out = np.zeros(labels.shape, bool)
     top, left, bottom, right = _boxes(labels, count)
-    smallest = FRAME_SIDE * min(labels.shape)
+    h, w = labels.shape
+    smallest = FRAME_SIDE * min(h, w)
     for i in np.flatnonzero((bottom - top >= smallest) & (right - left >= smallest)):
         crop = labels[top[i] : bottom[i], left[i] : right[i]] == i + 1
-        across = _line_pixels(crop, FRAME_LINE)
+        across = _line_pixels(crop, FRAME_LINE, least=1)
         if not across.any():
             continue
-        down = _line_pixels(crop.T, FRAME_LINE).T
-        if _on_all_sides(across, down):
+        down = _line_pixels(crop.T, FRAME_LINE, least=1).T
+        cut_off = (top[i] == 0, bottom[i] == h, left[i] == 0, right[i] == w)  # by the picture's border
+        if _on_all_sides(across, down, cut_off):
             out[top[i] : bottom[i], left[i] : right[i]] |= across | down
     return out
 
 
-def _on_all_sides(across: np.ndarray, down: np.ndarray) -> bool:
-    """Lines along the four sides of their part's box: a box, not a hand-drawn "#" (its lines
-    cross inside and stop short of the sides)."""
-    if not (across.any() and down.any()):
-        return False
+def _on_all_sides(across: np.ndarray, down: np.ndarray, cut_off=(False, False, False, False)) -> bool:
+    """Lines along the four sides (top, bottom, left, right) of their part's box: a box, not a
+    hand-drawn "#" (its lines cross inside and stop short of the sides). One side may be missing
+    where the part is `cut_off` by the picture's border."""
     h, w = across.shape
     rows, cols = np.flatnonzero(across.any(axis=1)), np.flatnonzero(down.any(axis=0))
-    return bool(
-        rows[0] < FRAME_EDGE * h
-        and rows[-1] >= (1 - FRAME_EDGE) * h
-        and cols[0] < FRAME_EDGE * w
-        and cols[-1] >= (1 - FRAME_EDGE) * w
+    lined = (
+        len(rows) > 0 and rows[0] < FRAME_EDGE * h,
+        len(rows) > 0 and rows[-1] >= (1 - FRAME_EDGE) * h,
+        len(cols) > 0 and cols[0] < FRAME_EDGE * w,
+        len(cols) > 0 and cols[-1] >= (1 - FRAME_EDGE) * w,
     )
+    return sum(lined) >= 3 and all(side or cut for side, cut in zip(lined, cut_off, strict=True))
 
 
 def ink_threshold(contrast: np.ndarray) -> float:

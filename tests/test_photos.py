@@ -134,6 +134,18 @@ def test_a_number_written_in_a_forms_boxes_is_read_without_them(recognizer, self
     assert paper.find_ink(empty).max() == 0  # an empty box: nothing written
 
 
+def test_a_box_cut_off_by_the_pictures_border_is_still_a_box(recognizer, selftest_digits, tmp_path):
+    """A photo that misses the box's left side: its right side read as a 1 beside the digit."""
+    gray, (top, left) = form(1, cell=(220, 260))  # a large box, a small digit in it
+    gray, top = np.pad(gray, ((100, 100), (0, 0)), constant_values=gray[0, 0]), top + 100
+    assert paper.find_ink(gray[:, left + 2 :]).max() == 0
+    png = render_strokes_png(selftest_digits[0], tmp_path / "0.png", size=(70, 90), pen=4, margin=12)
+    digit = np.asarray(open_picture(png).convert("L"), np.float32) / 255
+    box = gray[top + 80 : top + 170, left + 60 : left + 130]
+    box[...] = np.minimum(box, digit)
+    assert recognizer.read_picture(numbers.picture_of(1 - gray[:, left + 2 :])).text == "0"
+
+
 def test_faint_pencil_on_plain_paper_is_ink_but_noise_is_not():
     gray = draw_one(page(), ink=0.6, pen=4)  # 30% darker than the paper
     rng = np.random.default_rng(0)
