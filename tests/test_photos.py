@@ -10,12 +10,16 @@ from digitpad.preprocess import image_to_mnist, open_picture
 
 from helpers import render_strokes_png, run_cli
 
-# Made by `python -m benchmarks.photos --write-fixtures`, except s-shaped-5.jpg: the benchmark's own
-# "mix" photo (seed 0) of the 12th UJI dev drawing, an S-shaped 5 that was read "51" (its top
-# hook cut off at a thin column), saved at JPEG quality 90.
+# Made by `python -m benchmarks.photos --write-fixtures`, except three of the benchmark's own photos
+# (seed 0) of UJI dev drawings, saved at JPEG quality 90: s-shaped-5.jpg ("mix", the 12th drawing),
+# an S-shaped 5 that was read "51" (its top hook cut off at a thin column); wide-8.jpg ("rotation",
+# the 257th) and long-base-2.jpg ("perspective", the 146th), read "95" and "121": one connected
+# digit cut into several at thin columns.
 PHOTOS = Path(__file__).parent / "fixtures" / "photos"
 EXPECTED = {
     "s-shaped-5.jpg": 5,
+    "wide-8.jpg": 8,
+    "long-base-2.jpg": 2,
     "uneven-light-3.jpg": 3,
     "border-shadow-5.jpg": 5,
     "ruled-7.jpg": 7,
