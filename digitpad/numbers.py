@@ -216,19 +216,15 @@ class NumberReader:
             return _meet(a, b, height)
 
         reading = self._read(pieces, height, render, make, meet)
-        cut = sorted({p.stroke for p in pieces if p.start > 0})
-        if cut:
-            # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5)
-            # is not cut: its parts read as digits too ("123" was 1523). Read again without its
-            # cuts; mostly from the cache (a group of all of a stroke's pieces renders as the
-            # whole stroke, so the first reading scored it and its neighbours with it).
-            wholes = {s: Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])) for s in cut}
-            read = self._scored([render([whole]) for whole in wholes.values()])
-            sure = {s for s, (_image, probs) in zip(wholes, read, strict=True) if self._sure_digit(probs)}
-            if sure:
-                pieces = [p for p in pieces if p.stroke not in sure] + [wholes[s] for s in sorted(sure)]
-                reading = self._read(pieces, height, render, make, meet)
-        return reading
+        # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5) is
+        # not cut: its parts read as digits too ("123" was 1523). Read again without its cuts;
+        # mostly from the cache (a group of all of a stroke's pieces renders as the whole stroke,
+        # so the first reading scored it and its neighbours with it).
+        wholes = [
+            (Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])), [p for p in pieces if p.stroke == s])
+            for s in sorted({p.stroke for p in pieces if p.start > 0})
+        ]
+        return self._read_uncut(reading, pieces, wholes, SURE_WHOLE, height, render, make, meet)
 
     # -- pictures --------------------------------------------------------------------------
     def read_picture(self, picture) -> NumberReading | None:
@@ -257,19 +253,30 @@ class NumberReader:
             return DigitReading(self._predict(image, probs), tuple(v * factor for v in _box(group)))
 
         reading = self._read(pieces, height, render, make)
-        runs = [run for run in column_pieces(ink, mask, height, cut=False) if run not in pieces]
-        if runs:
-            # As with a wide stroke: a run of inked columns that reads as one digit alone at 99% or
-            # more is not cut (photos of a wide 8 and of a 2 with a long base read "95" and "121";
-            # two touching digits read whole as one at 95-98%: "44" as a 4, "95" as a 5).
-            read = self._scored([render([run]) for run in runs])
-            sure = [run for run, (_img, probs) in zip(runs, read, strict=True) if self._sure_digit(probs, SURE_DIGIT)]
-            if sure:
-                pieces = [p for p in pieces if not any(r.start <= p.start < r.end for r in sure)] + sure
-                reading = self._read(pieces, height, render, make)
-        return reading
+        # As with a wide stroke: a run of inked columns that reads as one digit alone at 99% or
+        # more is not cut (photos of a wide 8 and of a 2 with a long base read "95" and "121";
+        # two touching digits read whole as one at 95-98%: "44" as a 4, "95" as a 5).
+        wholes = [
+            (run, [p for p in pieces if run.start <= p.start < run.end])
+            for run in column_pieces(ink, mask, height, cut=False)
+            if run not in pieces
+        ]
+        return self._read_uncut(reading, pieces, wholes, SURE_DIGIT, height, render, make)
 
     # -- the search ------------------------------------------------------------------------
+    def _read_uncut(self, reading, pieces, wholes, sure: float, height, render, make, meet=None):
+        """`reading` again with each whole (a stroke or a run of ink that was cut, paired with its
+        pieces) that alone reads as one digit at `sure` or more put back uncut; as it was if none."""
+        read = self._scored([render([whole]) for whole, _parts in wholes])
+        uncut = [
+            (w, parts) for (w, parts), (_img, probs) in zip(wholes, read, strict=True) if self._sure_digit(probs, sure)
+        ]
+        if not uncut:
+            return reading
+        dropped = {id(p) for _whole, parts in uncut for p in parts}
+        pieces = [p for p in pieces if id(p) not in dropped] + [whole for whole, _parts in uncut]
+        return self._read(pieces, height, render, make, meet)
+
     def _predict(self, image, probs):
         digit, confidence = self._decide(probs)
         return self._prediction(digit, confidence, probs, image)
