@@ -24,6 +24,13 @@ def test_touching_and_overlapping_digits(recognizer, selftest_digits):
     assert recognizer.read_strokes(compose_number(selftest_digits, "3695", gap=-0.04)).text == "3695"
 
 
+def test_two_digits_that_merely_touch_are_two(recognizer, selftest_digits):
+    """Two digits whose extents touch or overlap a little, each read alone more surely than the
+    pair is read as one digit, are two ("44" touching was a 4 at 97%, "81" an 8 at 28%)."""
+    for text, gap in (("44", 0.0), ("81", -0.02), ("51", -0.04), ("96", -0.04), ("17", -0.02)):
+        assert recognizer.read_strokes(compose_number(selftest_digits, text, gap=gap)).text == text
+
+
 def test_a_digit_of_two_strokes_and_a_late_stroke(recognizer, selftest_digits):
     # The 4 is two strokes; its second stroke is drawn last, after the 7.
     strokes = compose_number(selftest_digits, "47")
