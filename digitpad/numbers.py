@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -100,6 +100,12 @@ class NumberReading:
     @property
     def is_single(self) -> bool:
         return len(self.digits) == 1
+
+    def mapped(self, scale: float, origin: tuple[float, float]) -> NumberReading:
+        """The same reading with every box's (x, y) moved to origin + (x, y) * scale."""
+        return NumberReading(
+            tuple(replace(d, box=tuple(v * scale + origin[i % 2] for i, v in enumerate(d.box))) for d in self.digits)
+        )
 
     def __str__(self) -> str:
         if self.is_single:

@@ -46,6 +46,56 @@ def test_a_picture_of_a_number_gets_a_box_per_digit(qtbot, window, selftest_digi
     assert all(rect.left() - 1 <= x0 < x1 <= rect.right() + 1 for x0, _y0, x1, _y1 in boxes)
 
 
+def test_a_number_on_a_scanned_page_reads_on_the_canvas_as_predict_reads_it(
+    qtbot, window, recognizer, selftest_digits, tmp_path
+):
+    """A page scan (2400 x 3200) with a small number on it: the canvas shows it 14 pixels tall
+    and its lines thinner than a pixel; read from the screen's pixels (and the empty canvas
+    around the page) it was "no handwriting". The canvas reads the picture at its own resolution."""
+    from PIL import Image
+
+    from digitpad.preprocess import open_picture
+
+    number = render_strokes_png(
+        compose_number(selftest_digits, "386"), tmp_path / "n.png", size=(450, 190), pen=6, margin=20
+    )
+    page = Image.new("L", (2400, 3200), 235)
+    page.paste(Image.open(number).convert("L").point(lambda v: min(v, 235)), (700, 1200))
+    page.save(tmp_path / "page.png")
+    open_and_wait(qtbot, window, tmp_path / "page.png")
+    assert window.draw_page.digit_label.text() == "386"
+    canvas = window.draw_page.canvas
+    rect = canvas.picture_rect()
+    assert canvas.height() < 400  # the page shows small: the number is a few pixels tall
+    boxes = canvas.boxes()  # where the number shows: from x 700 to 1150 of 2400, y 1200 to 1390 of 3200
+    assert len(boxes) == 3
+    left = rect.left() + rect.width() * 700 / 2400
+    right = rect.left() + rect.width() * 1150 / 2400
+    top, bottom = (rect.top() + rect.height() * y / 3200 for y in (1200, 1390))
+    assert all(left - 2 <= x0 < x1 <= right + 2 and top - 2 <= y0 < y1 <= bottom + 2 for x0, y0, x1, y1 in boxes)
+    assert recognizer.read_picture(open_picture(tmp_path / "page.png")).text == "386"
+
+
+def test_strokes_drawn_beside_a_picture_are_read_with_it(qtbot, window, selftest_digits, tmp_path):
+    """Strokes on the canvas outside the picture are part of what is read (the picture is read
+    at its own resolution, the strokes with it), and their box shows where they were drawn."""
+    from digitpad.gui.replay import draw_stroke, fit_strokes
+
+    open_and_wait(
+        qtbot, window, render_strokes_png(selftest_digits[3], tmp_path / "3.png", size=600, pen=30, margin=80)
+    )
+    canvas = window.draw_page.canvas
+    rect = canvas.picture_rect()
+    assert rect.width() < canvas.width() / 2  # room beside it
+    beside = (rect.right() + 0.6 * rect.width() / 2) / canvas.width()
+    for stroke in fit_strokes(selftest_digits[8], canvas.width(), canvas.height(), 0.5, (beside, 0.5)):
+        draw_stroke(canvas, stroke)
+    wait_shown(qtbot, window)
+    assert window.draw_page.digit_label.text() == "38"
+    three, eight = canvas.boxes()
+    assert rect.left() <= three[0] < three[2] <= rect.right() and eight[0] > rect.right()
+
+
 def test_a_photo_of_a_sheet_on_a_dark_desk_reads_on_the_canvas_too(qtbot, window, selftest_digits, tmp_path):
     import numpy as np
     from PIL import Image

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 PEN_WIDTH_FRACTION = 0.045  # of the canvas side: looks like a marker at any window size
+COMPOSITE_SIDE = 2048  # pixels: the largest side of the canvas's picture as it is read
 
 
 class DrawingCanvas(QWidget):
@@ -30,6 +31,7 @@ class DrawingCanvas(QWidget):
         self.setAccessibleName(self.tr("Drawing canvas"))
         self.setToolTip(self.tr("Draw a digit or a number here; right-click a boxed digit to select it"))
         self._surround_of: tuple = (None, 255)  # (picture's cacheKey, its border's grey)
+        self._reduced: tuple = (None, None)  # ((picture's cacheKey, width, height), the picture so reduced)
         # Undo history: each entry a drawing (a tuple of strokes) and the picture under it (or
         # None); _at is the one shown. Strokes are tuples, so snapshots share them and cost little.
         self._history: list[tuple[tuple, QImage | None]] = [((), None)]
@@ -239,18 +241,41 @@ class DrawingCanvas(QWidget):
         w, h = image.width() * scale, image.height() * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
-    def composite(self) -> np.ndarray:
-        """What is on the canvas, picture and strokes, as a grey (h, w) array in [0, 1] (1 =
-        white) in widget pixels: a picture is read from this, so boxes land where they show."""
-        image = QImage(self.width(), self.height(), QImage.Format.Format_Grayscale8)
+    def composite(self) -> tuple[np.ndarray, float, tuple[float, float]]:
+        """What is on the canvas to be read, the picture and any strokes, as (pixels, scale,
+        origin): a grey array in [0, 1] (1 = white) of the smallest area of the widget that holds
+        both, `scale` pixels to the widget's, its pixel (x, y) at origin + (x, y) / scale on the
+        widget (so a reading's boxes land where they show). The scale is the picture's own where
+        it is shown reduced (up to COMPOSITE_SIDE pixels a side), and the area leaves out the
+        canvas around it: it is read as `predict` reads the file, not as the screen shows it (a
+        number on a scanned page, 14 pixels tall on screen and thinner than a pixel, was "no
+        handwriting")."""
+        area = self.picture_rect()
+        strokes = [p for s in self.strokes() for p in s]
+        if strokes:
+            xs, ys = [x for x, _y in strokes], [y for _x, y in strokes]
+            pad = self.pen_width()
+            area = area.united(
+                QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
+            )
+        area = area.intersected(QRectF(self.rect())).toAlignedRect()
+        if area.isEmpty():
+            area = self.rect()
+        picture, shown = self.picture(), self.picture_rect()
+        scale = 1.0
+        if picture is not None and not picture.isNull() and shown.width() > 0:
+            scale = max(1.0, min(picture.width() / shown.width(), COMPOSITE_SIDE / max(area.width(), area.height())))
+        image = QImage(round(area.width() * scale), round(area.height() * scale), QImage.Format.Format_Grayscale8)
         image.fill(self._surround())
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self._paint_picture(painter)
+        painter.scale(scale, scale)
+        painter.translate(-area.x(), -area.y())
+        self._paint_picture(painter, scale)
         self._paint_strokes(painter, QColor("black"))
         painter.end()
         data = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-        return data[:, : image.width()].astype(np.float32) / 255.0
+        return data[:, : image.width()].astype(np.float32) / 255.0, scale, (float(area.x()), float(area.y()))
 
     def _surround(self) -> QColor:
         """What a read picture is set in: the grey of its own border (the page, a desk, a board),
@@ -285,7 +310,7 @@ class DrawingCanvas(QWidget):
                 Qt.AlignmentFlag.AlignCenter,
                 self.tr("Draw a digit or a number here\n(or drop, paste or open a picture)"),
             )
-        self._paint_picture(painter)
+        self._paint_picture(painter, self.devicePixelRatioF())
         self._paint_strokes(painter, self.palette().text().color())
         if self._evidence is not None:
             painter.setOpacity(0.75)
@@ -294,10 +319,25 @@ class DrawingCanvas(QWidget):
         self._paint_boxes(painter)
         painter.end()
 
-    def _paint_picture(self, painter: QPainter) -> None:
-        if self.picture() is not None:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(self.picture_rect(), self.picture())
+    def _paint_picture(self, painter: QPainter, scale: float) -> None:
+        """The picture in `picture_rect`, `scale` device pixels to the widget's. Reduced by area
+        (Qt's smooth scaling) where it is shown smaller than it is: drawn reduced, its pixels are
+        sampled, and lines thinner than the reduction break up or vanish."""
+        picture = self.picture()
+        if picture is None:
+            return
+        rect = self.picture_rect()
+        size = (round(rect.width() * scale), round(rect.height() * scale))
+        if 0 < size[0] < picture.width():
+            key = (picture.cacheKey(), *size)
+            if self._reduced[0] != key:
+                reduced = picture.scaled(
+                    *size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+                self._reduced = (key, reduced)
+            picture = self._reduced[1]
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(rect, picture)
 
     def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
         pen = QPen(

@@ -279,7 +279,7 @@ class DrawPage(QWidget):
         if not self.service.ready:
             return
         if self.canvas.picture() is not None:  # a picture, and maybe strokes on it: read as a picture
-            self.service.request_picture(self.canvas.composite())
+            self.service.request_picture(*self.canvas.composite())
         else:
             self.service.request(self.canvas.strokes())
 

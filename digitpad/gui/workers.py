@@ -66,10 +66,11 @@ class RecognitionService(QObject):
         self._jobs.put(("predict", self._latest, strokes))
         return self._latest
 
-    def request_picture(self, image) -> int:
-        """Read a picture (a grey array, 1 = white): one digit or a number, like `predict`."""
+    def request_picture(self, image, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0)) -> int:
+        """Read a picture (a grey array, 1 = white): one digit or a number, like `predict`. Its
+        boxes come where the picture shows: its pixel (x, y) is at origin + (x, y) / scale."""
         self._latest += 1
-        self._jobs.put(("picture", self._latest, image))
+        self._jobs.put(("picture", self._latest, image, scale, origin))
         return self._latest
 
     def classify(self, samples_path) -> int:
@@ -138,8 +139,12 @@ class RecognitionService(QObject):
                 return  # a newer request replaced this one
             self.classified.emit(job[1], self._classify(job[1], job[2]))
         elif job[1] == self._latest:  # predict: only the newest drawing
-            read = self._recognizer.read_picture if kind == "picture" else self._recognizer.read_strokes
-            self._predicted.emit(job[1], read(job[2]))
+            if kind == "picture":
+                reading = self._recognizer.read_picture(job[2])
+                reading = None if reading is None else reading.mapped(1 / job[3], job[4])
+            else:
+                reading = self._recognizer.read_strokes(job[2])
+            self._predicted.emit(job[1], reading)
 
     def _classify(self, token, samples_path):
         from ..recognizer import NOT_A_DIGIT
