@@ -250,7 +250,8 @@ class DrawingCanvas(QWidget):
         canvas around it: it is read as `predict` reads the file, not as the screen shows it (a
         number on a scanned page, 14 pixels tall on screen and thinner than a pixel, was "no
         handwriting")."""
-        area = self.picture_rect()
+        picture, shown = self.picture(), self.picture_rect()
+        area = QRectF(shown)
         strokes = [p for s in self.strokes() for p in s]
         if strokes:
             xs, ys = [x for x, _y in strokes], [y for _x, y in strokes]
@@ -261,7 +262,6 @@ class DrawingCanvas(QWidget):
         area = area.intersected(QRectF(self.rect())).toAlignedRect()
         if area.isEmpty():
             area = self.rect()
-        picture, shown = self.picture(), self.picture_rect()
         scale = 1.0
         if picture is not None and not picture.isNull() and shown.width() > 0:
             scale = max(1.0, min(picture.width() / shown.width(), COMPOSITE_SIDE / max(area.width(), area.height())))
