@@ -244,9 +244,10 @@ class NumberReader:
         mask = ink > 0.2 * ink.max()
         rows = np.flatnonzero(mask.any(axis=1))
         height = float(rows[-1] - rows[0] + 1)
+        runs = column_pieces(ink, mask, height, cut=False)
         pieces = column_pieces(ink, mask, height)
         if len(pieces) > MAX_PIECES:
-            pieces = column_pieces(ink, mask, height, cut=False)
+            pieces = runs
 
         self._pictures_read += 1
         picture_id = self._pictures_read  # cache keys of this picture's own, never another's
@@ -262,11 +263,7 @@ class NumberReader:
         # As with a wide stroke: a run of inked columns that reads as one digit alone at 99% or
         # more is not cut (photos of a wide 8 and of a 2 with a long base read "95" and "121";
         # two touching digits read whole as one at 95-98%: "44" as a 4, "95" as a 5).
-        wholes = [
-            (run, [p for p in pieces if run.start <= p.start < run.end])
-            for run in column_pieces(ink, mask, height, cut=False)
-            if run not in pieces
-        ]
+        wholes = [(run, [p for p in pieces if run.start <= p.start < run.end]) for run in runs if run not in pieces]
         return self._read_uncut(reading, pieces, wholes, SURE_DIGIT, height, render, make)
 
     # -- the search ------------------------------------------------------------------------
@@ -411,7 +408,7 @@ class NumberReader:
         if digit is None:
             return False
         for k in range(i + 1, j):
-            if max(p.x1 for p in pieces[i:k]) - min(p.x0 for p in pieces[k:j]) > TOUCH * height:
+            if _overlap(pieces[i:k], pieces[k:j]) > TOUCH * height:
                 continue
             parts = [results.get(span) for span in ((i, k), (k, j))]
             if all(part is not None and part[0] is not None for part in parts):
@@ -522,9 +519,14 @@ def _shape_score(group: list[Piece], height: float) -> float:
     return score
 
 
+def _overlap(left: list[Piece], right: list[Piece]) -> float:
+    """How far the left group's extent reaches past the right group's start (< 0: a gap)."""
+    return max(p.x1 for p in left) - min(p.x0 for p in right)
+
+
 def _overlap_penalty(left: list[Piece], right: list[Piece], height: float) -> float:
     """Two neighbouring digits whose horizontal extents overlap are less likely two digits."""
-    overlap = max(p.x1 for p in left) - min(p.x0 for p in right)
+    overlap = _overlap(left, right)
     if overlap <= 0:
         return 0.0
     narrower = max(min(_width(left), _width(right)), 0.1 * height)
