@@ -8,6 +8,7 @@ from digitpad.data import DataError, load_mnist, to_model_input
 from digitpad.model_io import (
     ModelLoadError,
     card_path_for,
+    fold_batchnorm,
     load_model,
     read_card,
     save_model,
@@ -53,6 +54,36 @@ def test_bundled_model_and_card_agree(bundled_model):
 def test_bundled_model_reads_mnist(bundled_model, mnist):
     probs = np.asarray(bundled_model(to_model_input(mnist.x_test[:200]), training=False))
     assert (probs.argmax(1) == mnist.y_test[:200]).mean() >= 0.98
+
+
+def test_batchnorm_folded_for_reading_gives_the_same_answers(bundled_model, mnist, recognizer):
+    from digitpad.architectures import build
+    from digitpad.tfenv import keras
+
+    x = to_model_input(mnist.x_test[:300])
+    folded = fold_batchnorm(bundled_model)
+    assert not any(isinstance(layer, keras.layers.BatchNormalization | keras.layers.Dropout) for layer in folded.layers)
+    expected = np.asarray(bundled_model(x, training=False))
+    np.testing.assert_allclose(np.asarray(folded(x)), expected, atol=1e-5)
+    np.testing.assert_allclose(recognizer.predict_batch(x), expected, atol=1e-5)  # what the app reads with
+
+    # A network whose BatchNorm layers hold statistics far from the identity (a fresh model's
+    # are 0 and 1) folds the same; a network without BatchNorm is used as it is.
+    rng = np.random.default_rng(0)
+    cnn = build("cnn", classes=11)
+    for layer in cnn.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            n = layer.gamma.shape[0]
+            gamma, beta, mean, variance = (
+                rng.uniform(0.5, 2, n),
+                rng.normal(0, 1, n),
+                rng.normal(0, 1, n),
+                rng.uniform(0.1, 3, n),
+            )
+            layer.set_weights([gamma, beta, mean, variance])
+    np.testing.assert_allclose(np.asarray(fold_batchnorm(cnn)(x)), np.asarray(cnn(x, training=False)), atol=1e-5)
+    mlp = build("mlp")
+    assert fold_batchnorm(mlp) is mlp
 
 
 @pytest.mark.parametrize(
