@@ -221,15 +221,16 @@ class NumberReader:
             b = np.concatenate(_group_strokes(strokes, right))
             return _meet(a, b, height)
 
-        reading = self._read(pieces, height, render, make, meet)
         # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5) is
         # not cut: its parts read as digits too ("123" was 1523). Read again without its cuts;
         # mostly from the cache (a group of all of a stroke's pieces renders as the whole stroke,
-        # so the first reading scored it and its neighbours with it).
+        # so the first reading scored it and its neighbours with it; the wholes alone are scored
+        # in the first reading's model call).
         wholes = [
             (Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])), [p for p in pieces if p.stroke == s])
             for s in sorted({p.stroke for p in pieces if p.start > 0})
         ]
+        reading = self._read(pieces, height, render, make, meet, also=[whole for whole, _parts in wholes])
         return self._read_uncut(reading, pieces, wholes, SURE_WHOLE, height, render, make, meet)
 
     # -- pictures --------------------------------------------------------------------------
@@ -259,11 +260,11 @@ class NumberReader:
         def make(group: list[Piece], image, probs) -> DigitReading:
             return DigitReading(self._predict(image, probs), tuple(v * factor for v in _box(group)))
 
-        reading = self._read(pieces, height, render, make)
         # As with a wide stroke: a run of inked columns that reads as one digit alone at 99% or
         # more is not cut (photos of a wide 8 and of a 2 with a long base read "95" and "121";
         # two touching digits read whole as one at 95-98%: "44" as a 4, "95" as a 5).
         wholes = [(run, [p for p in pieces if run.start <= p.start < run.end]) for run in runs if run not in pieces]
+        reading = self._read(pieces, height, render, make, also=[run for run, _parts in wholes])
         return self._read_uncut(reading, pieces, wholes, SURE_DIGIT, height, render, make)
 
     # -- the search ------------------------------------------------------------------------
@@ -287,24 +288,32 @@ class NumberReader:
     def _scored(self, candidates: list[tuple]) -> list[tuple]:
         """(image, probabilities) for each (key, render) candidate; one model call for the new ones."""
         out: list = [None] * len(candidates)
-        todo = []
+        todo, same = [], []
+        drawn = set()
         for i, (key, draw) in enumerate(candidates):
             if key is not None and key in self._cache:
                 self._cache.move_to_end(key)
                 out[i] = self._cache[key]
+            elif key is not None and key in drawn:
+                same.append((i, key))  # the same group twice in one call: drawn and read once
             else:
                 todo.append((i, key, draw()))
+                drawn.add(key)
         images = [img for _i, _k, img in todo if img is not None]
         probs = iter(self._classify(np.stack(images)) if images else ())
         for i, key, image in todo:
             out[i] = (image, next(probs) if image is not None else None)
             if key is not None:
                 self._cache[key] = out[i]
+        for i, key in same:
+            out[i] = self._cache[key]
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
 
-    def _read(self, pieces: list[Piece], height: float, render, make, meet=None) -> NumberReading | None:
+    def _read(self, pieces: list[Piece], height: float, render, make, meet=None, also=()) -> NumberReading | None:
+        """The best reading of `pieces`; `also`: more pieces to score, each alone, in the same
+        model call (for the cache: one call costs about as much as several images)."""
         pieces = sorted(pieces, key=lambda p: (p.center, p.x0))
         n = len(pieces)
         spans = [
@@ -316,7 +325,8 @@ class NumberReader:
         width = _width(pieces)  # the whole drawing's
         if (0, n) not in spans and width <= WHOLE_WIDTH * height:
             spans.append((0, n))  # the whole drawing is a candidate (one digit, or none) unless long
-        results = dict(zip(spans, self._scored([render(pieces[i:j]) for i, j in spans]), strict=True))
+        scored = self._scored([render(pieces[i:j]) for i, j in spans] + [render([piece]) for piece in also])
+        results = dict(zip(spans, scored[: len(spans)], strict=True))
         score = {}
         for (i, j), (image, probs) in results.items():
             if image is None:

@@ -56,7 +56,13 @@ def _line(a, b, n=20):
 def test_a_wide_digit_that_surely_reads_whole_is_not_cut(recognizer, selftest_digits):
     """A 2 (or a 5) written twice as wide as tall inside "123": cutting its stroke at a turn gave
     the 2 plus a part that is no digit ("12?3"); a stroke that alone surely reads as one digit
-    stays whole."""
+    stays whole. The whole stroke is read in the same model call as its pieces (one call costs
+    about as much as several images)."""
+    calls = []
+
+    def counting(images):
+        calls.append(len(images))
+        return recognizer.predict_batch(images)
 
     def scaled(strokes, x, stretch=1.0):
         pts = np.concatenate([np.asarray(s, float) for s in strokes])
@@ -67,7 +73,9 @@ def test_a_wide_digit_that_surely_reads_whole_is_not_cut(recognizer, selftest_di
         wide = scaled(selftest_digits[middle], 80, stretch=2.2)
         right = max(x for s in wide for x, _ in s) + 30
         strokes = [*scaled(selftest_digits[1], 0), *wide, *scaled(selftest_digits[3], right)]
-        assert recognizer.read_strokes(strokes).text == f"1{middle}3"
+        calls.clear()
+        assert numbers.NumberReader(counting, recognizer.decide).read_strokes(strokes).text == f"1{middle}3"
+        assert len(calls) == 1
 
 
 def test_a_letter_of_digit_like_strokes_is_not_a_digit(recognizer):
