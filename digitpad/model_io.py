@@ -153,6 +153,13 @@ def inference_copy(model):
     return copy
 
 
+def _fresh_copy(layer, **changes):
+    """A new layer of the same kind and settings (with `changes`), without weights or name."""
+    config = {**layer.get_config(), **changes}
+    config.pop("name", None)
+    return layer.__class__.from_config(config)
+
+
 def fold_batchnorm(model):
     """For reading only: a copy of a Sequential model with each BatchNormalization that follows a
     Conv2D or Dense layer folded into that layer's weights (at inference it is an affine map per
@@ -166,48 +173,42 @@ def fold_batchnorm(model):
     layers = model.layers if isinstance(model, keras.Sequential) else []
     if not any(isinstance(layer, keras.layers.BatchNormalization) for layer in layers):
         return model
-    new, weights, i = [], [], 0
+    copies, i = [], 0  # (new layer, its weights)
     try:
         while i < len(layers):
-            layer, following = layers[i], layers[i + 1] if i + 1 < len(layers) else None
+            layer, bn = layers[i], layers[i + 1] if i + 1 < len(layers) else None
             if (
                 isinstance(layer, keras.layers.Conv2D | keras.layers.Dense)
-                and isinstance(following, keras.layers.BatchNormalization)
-                and following.axis in (-1, len(following.input.shape) - 1)
+                and isinstance(bn, keras.layers.BatchNormalization)
+                and bn.axis in (-1, len(bn.input.shape) - 1)
                 and layer.get_config().get("activation") == "linear"
             ):
-                bn = following
                 scale = 1.0 / np.sqrt(np.asarray(bn.moving_variance) + bn.epsilon)
                 if bn.gamma is not None:
                     scale = scale * np.asarray(bn.gamma)
                 shift = -np.asarray(bn.moving_mean) * scale
                 if bn.beta is not None:
                     shift = shift + np.asarray(bn.beta)
-                kernel = np.asarray(layer.kernel)
                 bias = np.asarray(layer.bias) if layer.use_bias else 0.0
-                config = {**layer.get_config(), "use_bias": True}
-                config.pop("name", None)
-                folded = layer.__class__.from_config(config)
-                new.append(folded)
-                weights.append((folded, [kernel * scale, bias * scale + shift]))
+                copies.append(
+                    (_fresh_copy(layer, use_bias=True), [np.asarray(layer.kernel) * scale, bias * scale + shift])
+                )
                 i += 2
                 continue
             if not isinstance(layer, keras.layers.Dropout):
-                config = layer.get_config()
-                config.pop("name", None)
-                copy = layer.__class__.from_config(config)
-                new.append(copy)
-                weights.append((copy, [np.asarray(w) for w in layer.weights]))
+                copies.append((_fresh_copy(layer), layer.get_weights()))
             i += 1
-        copy = keras.Sequential([keras.Input(model.input_shape[1:]), *new], name=f"{model.name}_folded")
-        for layer, values in weights:
-            layer.set_weights(values)
+        folded = keras.Sequential(
+            [keras.Input(model.input_shape[1:]), *(c for c, _w in copies)], name=f"{model.name}_folded"
+        )
+        for copy, weights in copies:
+            copy.set_weights(weights)
         probe = np.random.default_rng(0).random((4, *model.input_shape[1:]), dtype=np.float32)
-        if np.abs(np.asarray(copy(probe)) - np.asarray(model(probe, training=False))).max() > 1e-4:
+        if np.abs(np.asarray(folded(probe)) - np.asarray(model(probe, training=False))).max() > 1e-4:
             return model
-    except (ValueError, TypeError, AttributeError):
+    except Exception:  # a layer Keras cannot copy this way: read with the model as it is
         return model
-    return copy
+    return folded
 
 
 class TargetError(Exception):
