@@ -245,8 +245,8 @@ class NumberReader:
         mask = ink > 0.2 * ink.max()
         rows = np.flatnonzero(mask.any(axis=1))
         height = float(rows[-1] - rows[0] + 1)
-        runs = column_pieces(ink, mask, height, cut=False)
-        pieces = column_pieces(ink, mask, height)
+        runs = column_runs(ink, mask)
+        pieces = cut_runs(ink, mask, height, runs)
         if len(pieces) > MAX_PIECES:
             pieces = runs
 
@@ -448,38 +448,49 @@ class NumberReader:
         )
 
 
-def column_pieces(ink: np.ndarray, mask: np.ndarray, height: float, cut: bool = True) -> list[Piece]:
-    """Runs of inked columns (specks, under paper.SPECK of the largest run's ink, left out); a run
-    wider than CUT_WIDTH x height (touching digits) is also cut at its thinnest columns."""
+def column_runs(ink: np.ndarray, mask: np.ndarray) -> list[Piece]:
+    """Runs of inked columns, as pieces; specks (under paper.SPECK of the largest run's ink) left out."""
     columns = mask.any(axis=0)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
     runs = list(zip(edges[::2], edges[1::2], strict=True))
     weights = [float(ink[:, a:b].sum()) for a, b in runs]
-    keep = [r for r, w in zip(runs, weights, strict=True) if w >= SPECK * max(weights)]
+    pieces = [_column_piece(mask, a, b) for (a, b), w in zip(runs, weights, strict=True) if w >= SPECK * max(weights)]
+    return [p for p in pieces if p is not None]
+
+
+def cut_runs(ink: np.ndarray, mask: np.ndarray, height: float, runs: list[Piece]) -> list[Piece]:
+    """The runs (column_runs), each wider than CUT_WIDTH x height (touching digits) cut at its
+    thinnest columns: local minima of the column's ink, spaced, a few per height."""
     column_ink = ink.sum(axis=0)
-    bounds: list[tuple[int, int]] = []
-    for a, b in keep:
-        cuts = []
-        if cut and b - a > CUT_WIDTH * height:
-            margin = max(1, int(CUT_MARGIN * height))
-            profile = column_ink[a:b]
-            # Candidates: the thinnest columns that are local minima, spaced, a few per height.
-            lows = [c for c in range(2, b - a - 2) if profile[c] <= profile[c - 2 : c + 3].min()]
-            for c in sorted(lows, key=lambda c: profile[c]):
-                x = a + c
-                if x - a < margin or b - x < margin or any(abs(x - o) < margin for o in cuts):
-                    continue
-                cuts.append(x)
-                if len(cuts) >= int((b - a) / (0.3 * height)):
-                    break
-        edges_in = [a, *sorted(cuts), b]
-        bounds.extend(pairwise(edges_in))
     pieces = []
-    for a, b in bounds:
-        rows = np.flatnonzero(mask[:, a:b].any(axis=1))
-        if len(rows):
-            pieces.append(Piece(-1, int(a), int(b), float(a), float(b), float(rows[0]), float(rows[-1] + 1)))
+    for run in runs:
+        a, b = run.start, run.end
+        if b - a <= CUT_WIDTH * height:
+            pieces.append(run)
+            continue
+        cuts: list[int] = []
+        margin = max(1, int(CUT_MARGIN * height))
+        profile = column_ink[a:b]
+        lows = [c for c in range(2, b - a - 2) if profile[c] <= profile[c - 2 : c + 3].min()]
+        for c in sorted(lows, key=lambda c: profile[c]):
+            x = a + c
+            if x - a < margin or b - x < margin or any(abs(x - o) < margin for o in cuts):
+                continue
+            cuts.append(x)
+            if len(cuts) >= int((b - a) / (0.3 * height)):
+                break
+        for left, right in pairwise([a, *sorted(cuts), b]):
+            piece = _column_piece(mask, left, right)
+            if piece is not None:
+                pieces.append(piece)
     return pieces
+
+
+def _column_piece(mask: np.ndarray, a: int, b: int) -> Piece | None:
+    rows = np.flatnonzero(mask[:, a:b].any(axis=1))
+    if not len(rows):
+        return None
+    return Piece(-1, int(a), int(b), float(a), float(b), float(rows[0]), float(rows[-1] + 1))
 
 
 def _box(group: list[Piece]) -> tuple[float, float, float, float]:
