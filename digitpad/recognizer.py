@@ -113,7 +113,7 @@ class Recognizer:
         self.loaded = loaded
         self.reject_threshold = card_threshold(loaded.card)
         # BatchNorm folded into the convolutions (the same answers, 15-20% faster), and one
-        # compiled graph call: ~1.2 ms for the bundled CNN against ~17 ms eager on 2 cores.
+        # compiled graph call: ~1 ms for the bundled CNN (one image) against ~17 ms eager on 2 cores.
         model = fold_batchnorm(loaded.model)
         self._infer = tf.function(
             lambda x: model(x, training=False),
