@@ -224,14 +224,12 @@ class NumberReader:
         # A wide stroke that surely reads as one digit alone (a 2 with a long base, a wide 5) is
         # not cut: its parts read as digits too ("123" was 1523). Read again without its cuts;
         # mostly from the cache (a group of all of a stroke's pieces renders as the whole stroke,
-        # so the first reading scored it and its neighbours with it; the wholes alone are scored
-        # in the first reading's model call).
+        # so the first reading scored it and its neighbours with it).
         wholes = [
             (Piece(s, 0, len(strokes[s]) - 1, *_extent(strokes[s])), [p for p in pieces if p.stroke == s])
             for s in sorted({p.stroke for p in pieces if p.start > 0})
         ]
-        reading = self._read(pieces, height, render, make, meet, also=[whole for whole, _parts in wholes])
-        return self._read_uncut(reading, pieces, wholes, SURE_WHOLE, height, render, make, meet)
+        return self._read_uncut(pieces, wholes, SURE_WHOLE, height, render, make, meet)
 
     # -- pictures --------------------------------------------------------------------------
     def read_picture(self, picture) -> NumberReading | None:
@@ -264,14 +262,15 @@ class NumberReader:
         # more is not cut (photos of a wide 8 and of a 2 with a long base read "95" and "121";
         # two touching digits read whole as one at 95-98%: "44" as a 4, "95" as a 5).
         wholes = [(run, [p for p in pieces if run.start <= p.start < run.end]) for run in runs if run not in pieces]
-        reading = self._read(pieces, height, render, make, also=[run for run, _parts in wholes])
-        return self._read_uncut(reading, pieces, wholes, SURE_DIGIT, height, render, make)
+        return self._read_uncut(pieces, wholes, SURE_DIGIT, height, render, make)
 
     # -- the search ------------------------------------------------------------------------
-    def _read_uncut(self, reading, pieces, wholes, sure: float, height, render, make, meet=None):
-        """`reading` again with each whole (a stroke or a run of ink that was cut, paired with its
-        pieces) that alone reads as one digit at `sure` or more put back uncut; as it was if none."""
-        read = self._scored([render([whole]) for whole, _parts in wholes])
+    def _read_uncut(self, pieces, wholes, sure: float, height, render, make, meet=None):
+        """The reading of `pieces`, again with each whole (a stroke or a run of ink that was cut,
+        paired with its pieces) that alone reads as one digit at `sure` or more put back uncut.
+        The wholes are scored in the first reading's model call."""
+        reading = self._read(pieces, height, render, make, meet, also=[whole for whole, _parts in wholes])
+        read = self._scored([render([whole]) for whole, _parts in wholes])  # from the cache
         uncut = [
             (w, parts) for (w, parts), (_img, probs) in zip(wholes, read, strict=True) if self._sure_digit(probs, sure)
         ]
