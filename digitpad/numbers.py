@@ -453,8 +453,7 @@ def column_runs(ink: np.ndarray, mask: np.ndarray) -> list[Piece]:
     edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
     runs = list(zip(edges[::2], edges[1::2], strict=True))
     weights = [float(ink[:, a:b].sum()) for a, b in runs]
-    pieces = [_column_piece(mask, a, b) for (a, b), w in zip(runs, weights, strict=True) if w >= SPECK * max(weights)]
-    return [p for p in pieces if p is not None]
+    return [_column_piece(mask, a, b) for (a, b), w in zip(runs, weights, strict=True) if w >= SPECK * max(weights)]
 
 
 def cut_runs(ink: np.ndarray, mask: np.ndarray, height: float, runs: list[Piece]) -> list[Piece]:
@@ -478,17 +477,13 @@ def cut_runs(ink: np.ndarray, mask: np.ndarray, height: float, runs: list[Piece]
             cuts.append(x)
             if len(cuts) >= int((b - a) / (0.3 * height)):
                 break
-        for left, right in pairwise([a, *sorted(cuts), b]):
-            piece = _column_piece(mask, left, right)
-            if piece is not None:
-                pieces.append(piece)
+        pieces.extend(_column_piece(mask, left, right) for left, right in pairwise([a, *sorted(cuts), b]))
     return pieces
 
 
-def _column_piece(mask: np.ndarray, a: int, b: int) -> Piece | None:
+def _column_piece(mask: np.ndarray, a: int, b: int) -> Piece:
+    """Columns a to b of a run of inked columns (so every column holds ink), as a piece."""
     rows = np.flatnonzero(mask[:, a:b].any(axis=1))
-    if not len(rows):
-        return None
     return Piece(-1, int(a), int(b), float(a), float(b), float(rows[0]), float(rows[-1] + 1))
 
 
