@@ -165,7 +165,7 @@ def scribble(rng: np.random.Generator) -> list[np.ndarray]:
 
 def render(strokes) -> np.ndarray | None:
     """Strokes -> uint8 (28, 28) (255 = ink) through DigitPad's preprocessing, every point joined
-    to the next by a straight line, as the shipped pen data (and model v2's training) were made:
+    to the next by a straight line, as the shipped pen data (and the bundled models' training) were made:
     a rebuild reproduces them byte for byte. (Reading, the app draws a rough tablet's strokes
     through a spline and thins dense ones.)"""
     image = strokes_to_mnist([np.asarray(s).tolist() for s in strokes], smooth=False, thin=False)

@@ -8,7 +8,7 @@ read from the checkout's top-level `models/` and `assets/`, so every command wor
 from importlib import resources
 from pathlib import Path
 
-BUNDLED_MODEL_NAME = "digitpad-v2.keras"
+BUNDLED_MODEL_NAME = "digitpad-v3.keras"
 _SOURCE_FOLDERS = {"digitpad.bundled": "models", "digitpad.assets": "assets"}
 
 

@@ -17,7 +17,7 @@ def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, self
     page.canvas.setFocus()
     qtbot.keyClick(page.canvas, Qt.Key.Key_1)  # "no, it is a 1": the digit key
     [sample] = window.sample_store.all()
-    assert sample.label == 1 and sample.guess == 7 and sample.model == "DigitPad CNN v2"
+    assert sample.label == 1 and sample.guess == 7 and sample.model == "DigitPad CNN v3"
     assert len(sample.strokes) == len(strokes)
     assert sample.strokes[0][0] == pytest.approx(list(strokes[0][0]), abs=0.01)
     assert sample.image.max() == 255 and sample.image.shape == (28, 28)
