@@ -287,15 +287,12 @@ class NumberReader:
     def _scored(self, candidates: list[tuple]) -> list[tuple]:
         """(image, probabilities) for each (key, render) candidate; one model call for the new ones."""
         out: list = [None] * len(candidates)
-        todo, same = [], []
-        drawn = set()
+        todo, drawn = [], set()
         for i, (key, draw) in enumerate(candidates):
             if key is not None and key in self._cache:
                 self._cache.move_to_end(key)
                 out[i] = self._cache[key]
-            elif key is not None and key in drawn:
-                same.append((i, key))  # the same group twice in one call: drawn and read once
-            else:
+            elif key is None or key not in drawn:  # the same group twice in one call: drawn once
                 todo.append((i, key, draw()))
                 drawn.add(key)
         images = [img for _i, _k, img in todo if img is not None]
@@ -304,8 +301,9 @@ class NumberReader:
             out[i] = (image, next(probs) if image is not None else None)
             if key is not None:
                 self._cache[key] = out[i]
-        for i, key in same:
-            out[i] = self._cache[key]
+        for i, (key, _draw) in enumerate(candidates):
+            if out[i] is None:  # a repeat of a group drawn for an earlier candidate of this call
+                out[i] = self._cache[key]
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
