@@ -115,7 +115,7 @@ class Recognizer:
         # BatchNorm folded into the convolutions (the same answers, 15-20% faster), and one
         # compiled graph call: ~1 ms for the bundled CNN (one image) against ~17 ms eager on 2 cores.
         # Its concrete function is called directly: the same graph without tf.function's
-        # per-call argument binding (0.3-0.6 ms a call here).
+        # per-call argument binding (0.2-0.6 ms a call here).
         model = fold_batchnorm(loaded.model)
         self._infer = tf.function(
             lambda x: model(x, training=False),
