@@ -131,7 +131,8 @@ class Recognizer:
         return decide(probs, self.reject_threshold)
 
     def warm_up(self) -> None:
-        # The first call traces the model (slow); do it before a person is waiting.
+        # The first call is slow (the graph was traced above; its first run sets up the kernels):
+        # make it before a person is waiting.
         self.predict_batch(np.zeros((1, 28, 28), np.float32))
 
     def predict_batch(self, images: np.ndarray) -> np.ndarray:
