@@ -127,6 +127,9 @@ def test_train_the_bundled_recipe_on_a_subset_gives_eleven_outputs(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "MNIST + pen strokes + not-a-digit" in result.stdout
+    # Written to a pipe (as `nohup ... > log`): one line per epoch, no redrawn progress bar.
+    epochs = [line for line in result.stdout.splitlines() if "val_accuracy" in line]
+    assert len(epochs) == 2 and "\x1b[" not in result.stdout and "━" not in result.stdout
     from digitpad.model_io import load_model, read_card
 
     card = read_card(out)
