@@ -117,9 +117,7 @@ def cmd_train(args) -> int:
 
     print(f"Training on {training_device()}")
     try:
-        # Keras' own progress bar in a terminal; one line per epoch into a log file or a pipe
-        # (a bar redrawn at every step made a 20-epoch log of 5.5 MB).
-        result = train(config, verbose=1 if sys.stdout.isatty() else 2)
+        result = train(config, verbose=_keras_verbosity())
     except (DataError, PenDataError, ValueError) as exc:
         _error(str(exc))
         return 2
@@ -142,6 +140,15 @@ def cmd_train(args) -> int:
     print(f"MNIST test accuracy: {result.test_accuracy:.2%} on {card['mnist_test_images']} images")
     print(f"Saved {out} ({card['file_bytes'] / 1e6:.2f} MB, {card['parameters']} parameters)")
     return 0
+
+
+def _keras_verbosity() -> int:
+    """Keras' own progress bar in a terminal; one line per epoch into a log file or a pipe (a bar
+    redrawn at every step made a 20-epoch log of 5.5 MB); nothing where there is no output at
+    all (`digitpad` on Windows is a windowed program: sys.stdout is None)."""
+    if sys.stdout is None:
+        return 0
+    return 1 if sys.stdout.isatty() else 2
 
 
 def main(argv: list[str] | None = None) -> int:

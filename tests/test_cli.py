@@ -1,4 +1,5 @@
 import re
+import sys
 
 from digitpad import __version__
 
@@ -135,6 +136,22 @@ def test_train_the_bundled_recipe_on_a_subset_gives_eleven_outputs(tmp_path):
     card = read_card(out)
     assert card["classes"] == 11 and card["recipe"]["training_data"] == "mnist+pen"
     assert load_model(out).output_shape[-1] == 11
+
+
+def test_train_output_follows_where_it_goes(monkeypatch):
+    """Keras' progress bar in a terminal, one line per epoch into a pipe, nothing without output
+    (the windowed `digitpad` on Windows has no stdout: writing to it would fail)."""
+    import io
+
+    from digitpad.cli import _keras_verbosity
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stdout, verbosity in ((Terminal(), 1), (io.StringIO(), 2), (None, 0)):
+        monkeypatch.setattr(sys, "stdout", stdout)
+        assert _keras_verbosity() == verbosity
 
 
 def test_self_test_passes():
