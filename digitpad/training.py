@@ -199,7 +199,7 @@ def train(
         epochs=config.epochs,
         validation_data=val_ds,
         callbacks=list(callbacks),
-        verbose=verbose,  # 1: Keras' own progress bar (the CLI)
+        verbose=verbose,  # Keras' own output: the CLI's choice (cli._keras_verbosity), none in the GUI
         shuffle=False,  # the dataset shuffles itself
     )
     seconds = time.perf_counter() - started
