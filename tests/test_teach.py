@@ -73,6 +73,25 @@ def test_samples_view_filter_relabel_delete_undo(qtbot, window, selftest_digits)
     assert "Brought back 2 samples." in view.message.text()
 
 
+def test_samples_view_says_what_to_do_when_it_shows_nothing(qtbot, window, selftest_digits):
+    view = window.samples_page
+    assert view.grid_or_empty.currentWidget() is view.empty_label
+    assert "No samples yet" in view.empty_label.text() and "press its key" in view.empty_label.text()
+    add_samples(window.sample_store, selftest_digits, [1, 2])
+    view.refresh_from_store()
+    assert view.grid_or_empty.currentWidget() is view.grid
+    view.filter.setCurrentIndex(view.filter.findData(3))  # no 3s
+    assert view.grid_or_empty.currentWidget() is view.empty_label
+    assert view.empty_label.text() == "No sample matches this choice."
+    view.filter.setCurrentIndex(view.filter.findData(2))
+    assert view.grid_or_empty.currentWidget() is view.grid and len(view.visible_ids()) == 1
+    view.select_ids(view.visible_ids())
+    view.delete_selected()  # the last 2: the filter now shows nothing
+    assert view.grid_or_empty.currentWidget() is view.empty_label
+    view.undo_delete()
+    assert view.grid_or_empty.currentWidget() is view.grid
+
+
 def test_export_and_import_through_the_view(qtbot, window, selftest_digits, tmp_path):
     view = window.samples_page
     add_samples(window.sample_store, selftest_digits, [2, 5, 9])

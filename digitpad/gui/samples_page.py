@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +80,21 @@ class SamplesPage(QWidget):
         self.grid.setLayoutMode(QListView.LayoutMode.Batched)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.empty_label = QLabel()  # in the grid's place when it shows nothing: what to do
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty_label.setMargin(40)
+        self.grid_or_empty = QStackedWidget()
+        self.grid_or_empty.addWidget(self.grid)
+        self.grid_or_empty.addWidget(self.empty_label)
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(lambda *_: self._update_empty())
 
         self.relabel_button = QPushButton(self.tr("Relabel…"))
         self.relabel_button.clicked.connect(lambda: self.relabel_selected())
@@ -114,7 +130,7 @@ class SamplesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.counts_label)
-        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.grid_or_empty, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
@@ -156,6 +172,22 @@ class SamplesPage(QWidget):
             + " · ".join(parts)
             + (self.tr(" — the active model gets {0} wrong").format(wrong) if self.model.predictions else "")
         )
+
+    def _update_empty(self) -> None:
+        if self.proxy.rowCount():
+            self.grid_or_empty.setCurrentWidget(self.grid)
+            return
+        if self.model.rows:
+            text = self.tr("No sample matches this choice.")
+        else:
+            text = self.tr(
+                "No samples yet.\n\nWhen a guess is wrong, click the right digit under the chart on the Draw "
+                "tab or press its key; “✓ Right” keeps a drawing the model reads right. The samples kept "
+                "here teach the model your handwriting (Train tab, “Fine-tune on my samples”).\n\n"
+                "“Import…” reads samples exported from DigitPad."
+            )
+        self.empty_label.setText(text)
+        self.grid_or_empty.setCurrentWidget(self.empty_label)
 
     def visible_ids(self) -> list[int]:
         return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]

@@ -739,6 +739,22 @@ Epochs: {4}</source>
         <translation> — 当前模型认错 {0} 个</translation>
     </message>
     <message>
+        <source>No sample matches this choice.</source>
+        <translation>没有符合此筛选的样本。</translation>
+    </message>
+    <message>
+        <source>No samples yet.
+
+When a guess is wrong, click the right digit under the chart on the Draw tab or press its key; “✓ Right” keeps a drawing the model reads right. The samples kept here teach the model your handwriting (Train tab, “Fine-tune on my samples”).
+
+“Import…” reads samples exported from DigitPad.</source>
+        <translation>还没有样本。
+
+识别错误时，在“书写”页的图表下点击正确的数字，或按该数字键；“✓ 正确”保存模型认对的书写。保存在这里的样本会让模型学会你的笔迹（“训练”页，“用我的样本微调”）。
+
+“导入…”读取从 DigitPad 导出的样本。</translation>
+    </message>
+    <message>
         <source>not a digit</source>
         <translation>不是数字</translation>
     </message>
