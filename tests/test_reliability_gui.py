@@ -148,3 +148,87 @@ def test_problems_are_logged_to_the_rotating_log_file(tmp_path, selftest_digits)
     assert result.returncode == 0 and "using the bundled model" in result.stderr
     log = (data / "logs" / "digitpad.log").read_text()
     assert "model fallback" in log and "junk.keras" in log
+
+
+WALK_ACTIONS = ["draw"] * 4 + [
+    *("speck", "scribble", "undo", "redo", "clear", "teach", "keep", "not a digit", "choose", "why"),
+    *("bar", "tab", "delete", "undelete", "key", "resize"),
+]
+
+
+def test_a_seeded_random_walk_through_the_window_agrees_with_the_core(qtbot, window, selftest_digits):
+    """120 random actions (digits drawn anywhere at any size, specks, scribbles running off the
+    canvas, undo, redo, clear, teaching, Show why, chart clicks, tab switches, deleting and
+    bringing back samples, keys, resizing): no exception in any slot (pytest-qt fails the test on
+    one), every answer shown is the Qt-free reader's for the strokes on the canvas, and every
+    sample saved is in the store and the view."""
+    import random
+
+    from PySide6.QtTest import QTest
+
+    from digitpad.gui.replay import draw_stroke, fit_strokes
+    from digitpad.recognizer import Recognizer, load_with_fallback
+
+    from helpers import wait_shown
+
+    core = Recognizer(load_with_fallback(None))
+    page, view, canvas = window.draw_page, window.samples_page, window.draw_page.canvas
+    rng = random.Random(0)
+    keys = [Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_N, Qt.Key.Key_3]
+    checked = 0
+    for step in range(120):
+        action = rng.choice(WALK_ACTIONS)
+        if action in ("draw", "speck", "scribble"):
+            window.tabs.setCurrentWidget(page)
+        w, h = canvas.width(), canvas.height()
+        if action == "draw":
+            strokes = selftest_digits[rng.randrange(10)]
+            where = (rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9))
+            for stroke in fit_strokes(strokes, w, h, rng.uniform(0.1, 0.9), where):
+                draw_stroke(canvas, stroke, process_events=rng.random() < 0.5)
+        elif action == "speck":
+            draw_stroke(canvas, [(rng.uniform(0, w), rng.uniform(0, h))])
+        elif action == "scribble":
+            draw_stroke(
+                canvas, [(rng.uniform(-50, w + 50), rng.uniform(-50, h + 50)) for _ in range(rng.randint(2, 40))]
+            )
+        elif action in ("undo", "redo", "clear"):
+            getattr(page, f"{action}_action").trigger()
+        elif action == "teach":
+            page.teach_buttons[rng.randrange(10)].click()
+        elif action == "keep":
+            page.keep_button.click()
+        elif action == "not a digit":
+            page.not_digit_button.click()
+        elif action == "choose" and page.chooser_buttons:
+            rng.choice(page.chooser_buttons).click()
+        elif action == "why":
+            page.why_button.toggle()
+        elif action == "bar":
+            page.chart.bar_clicked.emit(rng.randrange(11))
+        elif action == "tab":
+            window.tabs.setCurrentIndex(rng.randrange(window.tabs.count()))
+        elif action == "delete" and view.visible_ids():
+            ids = view.visible_ids()
+            view.select_ids(rng.sample(ids, min(len(ids), rng.randint(1, 3))))
+            view.delete_selected()
+        elif action == "undelete":
+            view.undo_delete()
+        elif action == "key":
+            QTest.keyClick(window.tabs.currentWidget(), rng.choice(keys))
+        elif action == "resize":
+            window.resize(rng.randint(600, 1300), rng.randint(500, 900))
+        qtbot.wait(5)
+        if window.tabs.currentWidget() is page:
+            strokes = canvas.strokes()
+            if strokes:
+                wait_shown(qtbot, window)
+            expected = core.read_strokes(strokes) if strokes else None
+            shown = page.current_reading
+            assert (shown and shown.text) == (expected and expected.text), f"step {step}: {action}"
+            checked += 1
+    assert checked > 40
+    stored = sorted(s.id for s in window.sample_store.all())
+    view.filter.setCurrentIndex(0)
+    view.only_wrong.setChecked(False)
+    assert len(stored) > 5 and sorted(view.visible_ids()) == stored
