@@ -109,8 +109,21 @@ class SampleFilter(QSortFilterProxyModel):
         self.only_wrong = False
 
     def set_filter(self, label: int | None, only_wrong: bool) -> None:
-        self.label, self.only_wrong = label, only_wrong
-        self.invalidateFilter()
+        def change():
+            self.label, self.only_wrong = label, only_wrong
+
+        self.refilter(change)
+
+    def refilter(self, change=lambda: None) -> None:
+        """Make `change` to what the filter reads (its settings, the model's answers), then
+        filter again: Qt 6.10's begin/endFilterChange, where invalidateFilter is deprecated."""
+        if hasattr(self, "endFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt's name)
         model = self.sourceModel()

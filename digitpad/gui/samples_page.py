@@ -234,8 +234,7 @@ class SamplesPage(QWidget):
     def _on_classified(self, token: int, answers) -> None:
         if token != self._token or self._closed or answers is None:
             return
-        self.model.set_predictions(answers)
-        self.proxy.invalidateFilter()
+        self.proxy.refilter(lambda: self.model.set_predictions(answers))
         self._update_counts()
 
     # -- editing -------------------------------------------------------------------------
