@@ -1,16 +1,20 @@
 """The reliability pass (issue 8) through the real window: shortcuts that acted on hidden tabs,
 the worker that died silently, the active model's one owner, a locked samples database."""
 
+import random
 import sqlite3
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from digitpad.gui.main_window import MainWindow
+from digitpad.gui.replay import draw_stroke, fit_strokes
+from digitpad.recognizer import Recognizer, load_with_fallback
 from digitpad.store import ModelStore
 
-from helpers import draw_digit, wait_ready
+from helpers import draw_digit, wait_ready, wait_shown
 
 
 def add_sample(window, label, shift):
@@ -162,15 +166,6 @@ def test_a_seeded_random_walk_through_the_window_agrees_with_the_core(qtbot, win
     bringing back samples, keys, resizing): no exception in any slot (pytest-qt fails the test on
     one), every answer shown is the Qt-free reader's for the strokes on the canvas, and every
     sample saved is in the store and the view."""
-    import random
-
-    from PySide6.QtTest import QTest
-
-    from digitpad.gui.replay import draw_stroke, fit_strokes
-    from digitpad.recognizer import Recognizer, load_with_fallback
-
-    from helpers import wait_shown
-
     core = Recognizer(load_with_fallback(None))
     page, view, canvas = window.draw_page, window.samples_page, window.draw_page.canvas
     rng = random.Random(0)
