@@ -55,6 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--out", metavar="PATH", help="where to write the .keras file (default: a new file in your models folder)"
     )
+    tr.add_argument(
+        "--teacher",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a .keras model whose answers the new model learns too (repeat for several; distillation)",
+    )
+    tr.add_argument(
+        "--distill-weight", type=float, default=d.distill_weight, help="the teachers' share of each target"
+    )
+    tr.add_argument(
+        "--clean-negatives", action="store_true", help="leave out non-digit drawings that are digits in another style"
+    )
+    tr.add_argument("--pen-fold", choices=["a", "b"], help="pen data of one fold of sources only (screening runs)")
     from .export import FORMATS
 
     ex = sub.add_parser("export", help="export a model for serving, phones or other runtimes, checked on MNIST")
@@ -72,7 +86,7 @@ def _error(message: str) -> None:
 
 def cmd_train(args) -> int:
     from .data import DataError
-    from .model_io import save_model
+    from .model_io import ModelLoadError, save_model
     from .pendata import PenDataError
     from .training import TRAINING_DATA, TrainConfig, train
 
@@ -88,6 +102,10 @@ def cmd_train(args) -> int:
         data=args.data,
         train_limit=args.limit,
         test_limit=args.test_limit,
+        pen_fold=args.pen_fold,
+        teachers=tuple(args.teacher),
+        distill_weight=args.distill_weight,
+        clean_negatives=args.clean_negatives,
     )
     problems = config.problems()
     if problems:
@@ -118,7 +136,7 @@ def cmd_train(args) -> int:
     print(f"Training on {training_device()}")
     try:
         result = train(config, verbose=_keras_verbosity())
-    except (DataError, PenDataError, ValueError) as exc:
+    except (DataError, PenDataError, ModelLoadError, ValueError) as exc:
         _error(str(exc))
         return 2
     card = dict(result.card)

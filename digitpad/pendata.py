@@ -27,6 +27,7 @@ from .preprocess import strokes_to_mnist
 log = logging.getLogger(__name__)
 
 NOT_A_DIGIT = 10  # the eleventh class
+SCRIBBLE_SOURCE = "scribble"
 # Letters and symbols that do not look like any digit (the UNIPEN data README's list); the
 # others (O, l, Z, S, ...) are left out of the negatives on purpose.
 CLEARLY_NOT_DIGITS = frozenset("ACEFHKMNPRVWXacdefhkmnprtuvwx#%*+<=>@")
@@ -176,11 +177,33 @@ def render(strokes) -> np.ndarray | None:
 class PenData:
     """Rendered pen data: x uint8 (N, 28, 28); y int (N,), NOT_A_DIGIT for non-digits;
     `group` the drawing each rendering came from (augmented copies share one, so that a
-    validation split never holds a copy of a training drawing)."""
+    validation split never holds a copy of a training drawing); `source` the UNIPEN institution
+    it came from ("scribble" for generated scribbles), so that whole sources can be held out."""
 
     x: np.ndarray
     y: np.ndarray
     group: np.ndarray
+    source: np.ndarray | None = None
+
+    def subset(self, keep: np.ndarray) -> PenData:
+        """The renderings at `keep` (indices or a boolean mask)."""
+        return PenData(self.x[keep], self.y[keep], self.group[keep], None if self.source is None else self.source[keep])
+
+
+# Two folds of whole sources, about equal in digits and non-digits, for choosing recipes and
+# finding label conflicts on data a model never saw (docs/model.md, the selection protocol).
+# Generated scribbles are split by their group's parity.
+SOURCE_FOLDS = {"a": ("syn", "apb", "kai", "sie"), "b": ("app", "apa", "mot", "lav")}
+
+
+def fold_mask(data: PenData, fold: str) -> np.ndarray:
+    """Which renderings belong to `fold` ("a" or "b") of SOURCE_FOLDS."""
+    if data.source is None:
+        raise PenDataError("this pen data has no sources: rebuild it with python -m digitpad.pendata")
+    scribble_parity = 0 if fold == "a" else 1
+    return np.isin(data.source, SOURCE_FOLDS[fold]) | (
+        (data.source == SCRIBBLE_SOURCE) & (data.group % 2 == scribble_parity)
+    )
 
 
 def build(
@@ -189,28 +212,30 @@ def build(
     """Render training digits `renderings` times each (the first as drawn), clearly-non-digit
     characters once each (augmented) and `scribbles` generated scribbles. Deterministic."""
     rng = np.random.default_rng(seed)
-    xs, ys, groups = [], [], []
+    xs, ys, groups, sources = [], [], [], []
 
-    def add(strokes, label, group):
+    def add(strokes, label, group, source):
         image = render(strokes)
         if image is not None:
             xs.append(image)
             ys.append(label)
             groups.append(group)
+            sources.append(source)
 
     group = 0
     for row in digit_rows:
         for k in range(renderings):
-            add(row["strokes"] if k == 0 else augment_strokes(row["strokes"], rng), int(row["label"]), group)
+            strokes = row["strokes"] if k == 0 else augment_strokes(row["strokes"], rng)
+            add(strokes, int(row["label"]), group, row.get("source", ""))
         group += 1
     for row in other_rows:
         if row["label"] in CLEARLY_NOT_DIGITS:
-            add(augment_strokes(row["strokes"], rng), NOT_A_DIGIT, group)
+            add(augment_strokes(row["strokes"], rng), NOT_A_DIGIT, group, row.get("source", ""))
             group += 1
     for _ in range(scribbles):
-        add(scribble(rng), NOT_A_DIGIT, group)
+        add(scribble(rng), NOT_A_DIGIT, group, SCRIBBLE_SOURCE)
         group += 1
-    return PenData(np.stack(xs), np.asarray(ys, np.uint8), np.asarray(groups, np.int32))
+    return PenData(np.stack(xs), np.asarray(ys, np.uint8), np.asarray(groups, np.int32), np.asarray(sources, str))
 
 
 def save(data: PenData, path: str | Path) -> None:
@@ -218,7 +243,8 @@ def save(data: PenData, path: str | Path) -> None:
 
     def write(tmp):
         with open(tmp, "wb") as f:
-            np.savez_compressed(f, x=data.x, y=data.y, group=data.group)
+            extra = {} if data.source is None else {"source": data.source.astype(str)}
+            np.savez_compressed(f, x=data.x, y=data.y, group=data.group, **extra)
 
     _atomic_write(Path(path), write)
 
@@ -231,13 +257,33 @@ def load(path: str | Path | None = None) -> PenData:
     try:
         with np.load(path, allow_pickle=False) as npz:
             x, y, group = npz["x"], npz["y"], npz["group"]
+            source = npz["source"] if "source" in npz.files else None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
         raise PenDataError(f"{path} is not DigitPad's rendered pen data ({exc})") from exc
     if x.dtype != np.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28) or not (len(x) == len(y) == len(group)):
         raise PenDataError(f"{path}: arrays of unexpected shapes {x.shape} {y.shape} {group.shape}")
+    if source is not None and (source.dtype.kind != "U" or source.shape != y.shape):
+        raise PenDataError(f"{path}: sources of unexpected type {source.dtype} {source.shape}")
     if len(y) and int(y.max()) > NOT_A_DIGIT:
         raise PenDataError(f"{path}: labels outside 0-{NOT_A_DIGIT}")
-    return PenData(x, y.astype(np.int64), group.astype(np.int64))
+    return PenData(x, y.astype(np.int64), group.astype(np.int64), source)
+
+
+def conflicts_path() -> Path:
+    from . import resources
+
+    return resources.asset_path("pen_conflicts.json")
+
+
+def load_conflicts(path: str | Path | None = None) -> np.ndarray:
+    """Groups of the shipped pen data whose non-digit drawing is a digit in another writer's
+    style (found by `benchmarks.conflicts`; docs/model.md): left out by `clean_negatives`."""
+    path = Path(path) if path is not None else conflicts_path()
+    try:
+        groups = json.loads(path.read_text(encoding="utf-8"))["groups"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PenDataError(f"{path} is not a list of conflicting pen drawings ({exc})") from exc
+    return np.asarray([int(g) for g in groups], np.int64)
 
 
 def main(argv=None) -> int:

@@ -28,6 +28,10 @@ def pen_data_path() -> Path:
     return _path("digitpad.assets", "pen_strokes.npz")
 
 
+def asset_path(name: str) -> Path:
+    return _path("digitpad.assets", name)
+
+
 def mnist_path() -> Path:
     return _path("digitpad.assets", "mnist.npz")
 

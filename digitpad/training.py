@@ -37,6 +37,13 @@ class TrainConfig:
     data: str | None = None  # MNIST .npz; None = the bundled copy
     train_limit: int | None = None  # use only the first N training images (quick runs, tests)
     test_limit: int | None = None
+    # Model v4's levers (docs/model.md): pen data of one fold of sources only (screening runs that
+    # hold the other fold out), teachers whose averaged answers are distilled into the model, and
+    # the non-digit drawings found to be digits in another writer's style left out.
+    pen_fold: str | None = None  # "a" or "b" (pendata.SOURCE_FOLDS); None: all sources
+    teachers: tuple[str, ...] = ()
+    distill_weight: float = 0.5  # of the teachers' answer in each target; the rest is the label
+    clean_negatives: bool = False
 
     @property
     def uses_pen_data(self) -> bool:
@@ -64,6 +71,10 @@ class TrainConfig:
             out.append("Learning rate must be above 0 and at most 1.")
         if not (0 <= float(self.validation_split) < 0.5):
             out.append("Validation split must be from 0 up to (not including) 0.5.")
+        if self.pen_fold is not None and self.pen_fold not in ("a", "b"):
+            out.append("The pen-data fold must be a or b.")
+        if self.teachers and not (0 < float(self.distill_weight) <= 1):
+            out.append("The teachers' weight must be above 0 and at most 1.")
         for name in ("train_limit", "test_limit"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
@@ -106,6 +117,7 @@ def split_data(config: TrainConfig, mnist: Mnist, pen=None):
         x, y = x[: config.train_limit], y[: config.train_limit]
     groups = np.arange(len(x))
     if pen is not None:
+        pen = pen_for(config, pen)
         rng = np.random.default_rng(config.seed)
         take = np.arange(len(pen.y))
         if config.train_limit:
@@ -124,6 +136,38 @@ def split_data(config: TrainConfig, mnist: Mnist, pen=None):
     )
 
 
+def pen_for(config: TrainConfig, pen):
+    """The pen renderings this recipe trains on: one fold of sources, the conflicts left out."""
+    from . import pendata
+
+    keep = np.ones(len(pen.y), bool)
+    if config.pen_fold:
+        keep &= pendata.fold_mask(pen, config.pen_fold)
+    if config.clean_negatives:
+        keep &= ~np.isin(pen.group, pendata.load_conflicts())
+    return pen if keep.all() else pen.subset(keep)
+
+
+def teacher_targets(teachers, x: np.ndarray, y: np.ndarray, classes: int, weight: float) -> np.ndarray:
+    """Soft targets (N, classes): `weight` of the teachers' answer, the rest the label.
+
+    The teachers' digit answers (each renormalised over the ten digits) are averaged; "not a
+    digit" is the average of the teachers that have that output, and scales the digits down.
+    Computed once on the un-augmented images: augmentation keeps what an image shows."""
+    digits, rejects = [], []
+    for teacher in teachers:
+        probs = np.asarray(teacher.predict(x, batch_size=1000, verbose=0), np.float64)
+        digits.append(probs[:, :NOT_A_DIGIT] / probs[:, :NOT_A_DIGIT].sum(axis=1, keepdims=True).clip(1e-12))
+        if probs.shape[1] > NOT_A_DIGIT:
+            rejects.append(probs[:, NOT_A_DIGIT])
+    answer = np.mean(digits, axis=0)
+    if classes > NOT_A_DIGIT:
+        reject = np.mean(rejects, axis=0) if rejects else np.zeros(len(x))
+        answer = np.concatenate([answer * (1 - reject)[:, None], reject[:, None]], axis=1)
+    labels = np.eye(classes)[y]
+    return (weight * answer + (1 - weight) * labels).astype(np.float32)
+
+
 def make_dataset(x, y, config: TrainConfig, shuffle: bool, augment: bool):
     from .augment import augment_fn
     from .tfenv import tf
@@ -138,6 +182,7 @@ def make_dataset(x, y, config: TrainConfig, shuffle: bool, augment: bool):
 
 
 def compile_model(model, config: TrainConfig, steps_per_epoch: int):
+    """Adam with cosine decay; soft targets (distillation) take the categorical loss."""
     from .tfenv import keras
 
     schedule = keras.optimizers.schedules.CosineDecay(
@@ -145,7 +190,7 @@ def compile_model(model, config: TrainConfig, steps_per_epoch: int):
     )
     model.compile(
         optimizer=keras.optimizers.Adam(schedule),
-        loss="sparse_categorical_crossentropy",
+        loss="categorical_crossentropy" if config.teachers else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
 
@@ -187,8 +232,16 @@ def train(
         pen = pendata.load()
     keras.utils.set_random_seed(config.seed)
     (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split_data(config, mnist, pen)
-    fit_ds = make_dataset(x_fit, y_fit, config, shuffle=True, augment=config.augment)
-    val_ds = make_dataset(x_val, y_val, config, shuffle=False, augment=False) if len(x_val) else None
+    fit_targets, val_targets = y_fit, y_val
+    if config.teachers:
+        from .model_io import load_model
+
+        teachers = [load_model(path) for path in config.teachers]
+        fit_targets = teacher_targets(teachers, x_fit, y_fit, config.classes, config.distill_weight)
+        val_targets = np.eye(config.classes, dtype=np.float32)[y_val]
+        del teachers
+    fit_ds = make_dataset(x_fit, fit_targets, config, shuffle=True, augment=config.augment)
+    val_ds = make_dataset(x_val, val_targets, config, shuffle=False, augment=False) if len(x_val) else None
     steps_per_epoch = int(np.ceil(len(x_fit) / config.batch_size))
     if model is None:
         model = architectures.build(config.arch, total_steps=config.epochs * steps_per_epoch, classes=config.classes)
