@@ -13,10 +13,11 @@ from .report import write_report
 
 def main(argv=None) -> int:
     from digitpad import resources
-    from digitpad.data import load_mnist, to_model_input
-    from digitpad.model_io import load_model, read_card
-    from digitpad.recognizer import card_threshold
-    from digitpad.training import evaluate
+    from digitpad.learning.data import load_mnist, to_model_input
+    from digitpad.learning.training import evaluate
+    from digitpad.reading.answers import card_threshold
+    from digitpad.storage.cards import read_card
+    from digitpad.storage.model_io import load_model
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="*", metavar="MODEL.keras", help="default: the bundled model")

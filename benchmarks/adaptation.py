@@ -5,7 +5,7 @@
 For each writer of a pen-stroke file (default: the dev file), their strokes are rendered
 through the canvas's own preprocessing (`strokes_to_mnist`); their first sample of each digit
 (10 drawings) are "my samples", the bundled model is fine-tuned on them with the app's recipe
-(`digitpad.finetune.fine_tune`, as the Train tab's "Fine-tune on my samples" runs it), and it
+(`digitpad.learning.finetune.fine_tune`, as the Train tab's "Fine-tune on my samples" runs it), and it
 is measured on their second samples and on the MNIST test set."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .report import DEV_STROKES, write_report
 
 
 def writers_from(path: Path):
-    from digitpad.preprocess import strokes_to_mnist
+    from digitpad.reading.preprocess import strokes_to_mnist
 
     by_writer = defaultdict(lambda: {"mine": [], "later": []})
     seen = defaultdict(set)
@@ -46,9 +46,9 @@ def main(argv=None) -> int:
     parser.add_argument("--writers", type=int, default=None, help="only the first N writers")
     args = parser.parse_args(argv)
 
-    from digitpad.data import load_mnist
-    from digitpad.finetune import FINE_TUNE_DEFAULTS, fine_tune
-    from digitpad.recognizer import load_with_fallback
+    from digitpad.learning.data import load_mnist
+    from digitpad.learning.finetune import FINE_TUNE_DEFAULTS, MySamples, fine_tune
+    from digitpad.reading.recognizer import load_with_fallback
 
     writers = writers_from(Path(args.file))
     if args.writers:
@@ -62,9 +62,7 @@ def main(argv=None) -> int:
         xm, ym = map(np.array, zip(*parts["mine"], strict=False))
         xl, yl = map(np.array, zip(*parts["later"], strict=False))
         started = time.perf_counter()
-        ft = fine_tune(
-            base.model, xm, ym, xl, yl, mnist=mnist, arch=base.card.get("architecture", "cnn"), base_card=base.card
-        )
+        ft = fine_tune(base, MySamples(xm, ym, xl, yl), mnist=mnist)
         seconds = time.perf_counter() - started
         rows.append(
             {

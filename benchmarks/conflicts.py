@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def find_conflicts(pen, fold_models: dict, mnist_model, chars: np.ndarray) -> list[dict]:
     """[{"group", "source", "char", "digit"}] of the non-digit renderings both judges read as one digit."""
-    from digitpad.data import to_model_input
-    from digitpad.pendata import NOT_A_DIGIT, fold_mask
-    from digitpad.recognizer import classes_of
+    from digitpad.classes import NOT_A_DIGIT
+    from digitpad.learning.data import to_model_input
+    from digitpad.learning.pendata import fold_mask
+    from digitpad.reading.answers import classes_of
 
     found = []
     for fold, (model, threshold) in fold_models.items():
@@ -40,15 +41,18 @@ def find_conflicts(pen, fold_models: dict, mnist_model, chars: np.ndarray) -> li
         answer = classes_of(model.predict(x, batch_size=1000, verbose=0), threshold)
         mnist = mnist_model.predict(x, batch_size=1000, verbose=0)
         agree = (answer < NOT_A_DIGIT) & (mnist.argmax(axis=1) == answer) & (mnist.max(axis=1) >= MNIST_AGREES_AT)
-        for i, digit in zip(idx[agree], answer[agree]):
-            found.append({"group": int(pen.group[i]), "source": str(pen.source[i]), "char": str(chars[i]), "digit": int(digit)})
+        for i, digit in zip(idx[agree], answer[agree], strict=True):
+            found.append(
+                {"group": int(pen.group[i]), "source": str(pen.source[i]), "char": str(chars[i]), "digit": int(digit)}
+            )
     return sorted(found, key=lambda c: c["group"])
 
 
 def characters(pen) -> np.ndarray:
     """The character each non-digit rendering shows ("~" for a scribble), from the UNIPEN file
     it was rendered from (the pen data keeps groups in the file's order)."""
-    from digitpad.pendata import CLEARLY_NOT_DIGITS, NOT_A_DIGIT, read_rows
+    from digitpad.classes import NOT_A_DIGIT
+    from digitpad.learning.pendata import CLEARLY_NOT_DIGITS, read_rows
 
     from .report import SHARED_DATA
 
@@ -70,13 +74,15 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "assets" / "pen_conflicts.json"))
     args = parser.parse_args(argv)
 
-    from digitpad import pendata
-    from digitpad.model_io import load_model, read_card
-    from digitpad.recognizer import card_threshold
+    from digitpad.learning import pendata
+    from digitpad.reading.answers import card_threshold
+    from digitpad.storage.cards import read_card
+    from digitpad.storage.model_io import load_model
 
     pen = pendata.load()
     fold_models = {
-        fold: (load_model(path), card_threshold(read_card(path))) for fold, path in (("a", args.fold_a), ("b", args.fold_b))
+        fold: (load_model(path), card_threshold(read_card(path)))
+        for fold, path in (("a", args.fold_a), ("b", args.fold_b))
     }
     found = find_conflicts(pen, fold_models, load_model(args.mnist_model), characters(pen))
     negatives = int((pen.y == pendata.NOT_A_DIGIT).sum())

@@ -1,4 +1,4 @@
-"""The evidence maps of "Show why" (integrated gradients, digitpad.explain).
+"""The evidence maps of "Show why" (integrated gradients, digitpad.reading.explain).
 
     python -m benchmarks.explain [FILE.jsonl[.gz]] [--limit N]
 
@@ -22,10 +22,10 @@ def main(argv=None) -> int:
     parser.add_argument("file", nargs="?", default=str(DEV_STROKES))
     parser.add_argument("--limit", type=int)
     args = parser.parse_args(argv)
-    from digitpad.explain import Explainer, share_on_ink
-    from digitpad.pendata import read_rows
-    from digitpad.preprocess import strokes_to_mnist
-    from digitpad.recognizer import Recognizer, load_with_fallback
+    from digitpad.learning.pendata import read_rows
+    from digitpad.reading.explain import Explainer, share_on_ink
+    from digitpad.reading.preprocess import strokes_to_mnist
+    from digitpad.reading.recognizer import Recognizer, load_with_fallback
 
     recognizer = Recognizer(load_with_fallback(None))
     explainer = Explainer(recognizer.loaded.model)

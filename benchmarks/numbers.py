@@ -60,7 +60,7 @@ def compose_number(drawings: list[dict], rng: np.random.Generator, length: int) 
 
 def synthetic_numbers(path: Path = DEV_STROKES, count: int = 300, seed: int = 0) -> list[dict]:
     """`count` numbers of 2-8 digits, each from one writer's own digits (fixed seed)."""
-    from digitpad.pendata import read_rows
+    from digitpad.learning.pendata import read_rows
 
     by_writer = defaultdict(list)
     for row in read_rows(path):
@@ -76,7 +76,7 @@ def synthetic_numbers(path: Path = DEV_STROKES, count: int = 300, seed: int = 0)
 def every_digit_alone(numbers: list[dict]) -> float:
     """The share of synthetic numbers whose every digit, drawn alone, the recogniser reads right:
     what a perfect segmentation would score (digit errors are the model's, not the cutting's)."""
-    from digitpad.recognizer import Recognizer, load_with_fallback
+    from digitpad.reading.recognizer import Recognizer, load_with_fallback
 
     recognizer = Recognizer(load_with_fallback(None))
     right = 0
@@ -91,7 +91,7 @@ def every_digit_alone(numbers: list[dict]) -> float:
 
 
 def real_numbers(path: Path) -> list[dict]:
-    from digitpad.pendata import PenDataError, read_rows
+    from digitpad.learning.pendata import PenDataError, read_rows
 
     try:
         rows = read_rows(path)

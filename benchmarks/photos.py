@@ -247,9 +247,9 @@ def main(argv=None) -> int:
     if args.write_fixtures:
         write_fixtures(Path(args.write_fixtures), args.seed)
         return 0
-    from digitpad.pendata import read_rows
-    from digitpad.preprocess import open_picture
-    from digitpad.recognizer import Recognizer, load_with_fallback
+    from digitpad.learning.pendata import read_rows
+    from digitpad.reading.preprocess import open_picture
+    from digitpad.reading.recognizer import Recognizer, load_with_fallback
 
     rows = [r for r in read_rows(args.file) if any(len(s) for s in r["strokes"])]
     if any(r.get("split") == "dev" for r in rows):

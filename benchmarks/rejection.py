@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     import numpy as np
 
     from digitpad.gui.i18n import not_a_digit_text
-    from digitpad.pendata import CLEARLY_NOT_DIGITS
+    from digitpad.learning.pendata import CLEARLY_NOT_DIGITS
 
     digits = [row for row in dev_rows(Path(args.digits)) if str(row["label"]).isdigit()]
     others = [row for row in dev_rows(Path(args.other)) if row["label"] in CLEARLY_NOT_DIGITS]

@@ -24,9 +24,9 @@ from .report import percentile, write_report  # noqa: E402
 
 def make_export(path: Path, count: int) -> None:
     from digitpad import resources
-    from digitpad.preprocess import strokes_to_mnist
-    from digitpad.sample_files import write_export
-    from digitpad.samples import Sample
+    from digitpad.reading.preprocess import strokes_to_mnist
+    from digitpad.storage.sample_files import write_export
+    from digitpad.storage.sample_records import Sample
 
     digits = resources.selftest_digits()
     images = {d["label"]: strokes_to_mnist(d["strokes"]) for d in digits}

@@ -8,7 +8,7 @@ answers them, then compares each model with the first (the baseline) by McNemar'
 on the drawings where exactly one of the two is right.
 
 The sets that choose (`--fold`): the UNIPEN `train` drawings of the sources of that fold
-(digitpad.pendata.SOURCE_FOLDS), which a screening run trained with `--pen-fold` on the other
+(digitpad.learning.pendata.SOURCE_FOLDS), which a screening run trained with `--pen-fold` on the other
 fold never saw: its digits, and a seeded 2,000 of its clearly-non-digit characters; and MNIST's
 test set. The checks, never used to choose: UJI dev (as drawn and as 8-point coarse paths),
 UNIPEN `dev` digits and a seeded 1,000 of UNIPEN `dev` non-digits (the rejection benchmark's)."""
@@ -39,7 +39,7 @@ def mcnemar(base_right: np.ndarray, other_right: np.ndarray) -> dict:
 
 
 def _rows(path: Path, split: str | None, labels) -> list[dict]:
-    from digitpad.pendata import read_rows
+    from digitpad.learning.pendata import read_rows
 
     return [
         row
@@ -56,7 +56,7 @@ def _sample(rows: list[dict], n: int, seed: int = 0) -> list[dict]:
 
 def drawing_sets(fold: str | None) -> dict[str, tuple[list[dict], bool]]:
     """name -> (rows, whether they are digits); the choosing sets first."""
-    from digitpad.pendata import CLEARLY_NOT_DIGITS, SOURCE_FOLDS, coarse
+    from digitpad.learning.pendata import CLEARLY_NOT_DIGITS, SOURCE_FOLDS, coarse
 
     digits, others = SHARED_DATA / "unipen_digits.jsonl.gz", SHARED_DATA / "unipen_other.jsonl.gz"
     sets: dict[str, tuple[list[dict], bool]] = {}
@@ -92,16 +92,19 @@ def answers(recognizer, rows: list[dict]) -> list[str]:
 
 def right(shown: list[str], rows: list[dict], digits: bool) -> np.ndarray:
     if digits:
-        return np.array([text == str(row["label"]) for text, row in zip(shown, rows)])
+        return np.array([text == str(row["label"]) for text, row in zip(shown, rows, strict=True)])
     return np.array([text == "-" for text in shown])
 
 
 def mnist_right(recognizer, mnist) -> np.ndarray:
-    from digitpad.data import to_model_input
-    from digitpad.recognizer import classes_of
+    from digitpad.learning.data import to_model_input
+    from digitpad.reading.answers import classes_of
 
     probs = np.concatenate(
-        [recognizer.predict_batch(to_model_input(mnist.x_test[i : i + 1000])) for i in range(0, len(mnist.x_test), 1000)]
+        [
+            recognizer.predict_batch(to_model_input(mnist.x_test[i : i + 1000]))
+            for i in range(0, len(mnist.x_test), 1000)
+        ]
     )
     return classes_of(probs, recognizer.reject_threshold) == mnist.y_test
 
@@ -113,15 +116,15 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default="selection", help="report name")
     args = parser.parse_args(argv)
 
-    from digitpad.data import load_mnist
-    from digitpad.model_io import load_model, read_card
-    from digitpad.recognizer import LoadedModel, Recognizer
+    from digitpad.learning.data import load_mnist
+    from digitpad.reading.recognizer import Recognizer, load_checked
+    from digitpad.storage.cards import read_card
 
     sets = drawing_sets(args.fold)
     mnist = load_mnist()
     results = {}
     for path in args.models:
-        recognizer = Recognizer(LoadedModel(load_model(path), Path(path), read_card(path)))
+        recognizer = Recognizer(load_checked(path))
         per_set = {"mnist-test": {"right": mnist_right(recognizer, mnist)}}
         for name, (rows, digits) in sets.items():
             shown = answers(recognizer, rows)

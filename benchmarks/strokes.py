@@ -33,7 +33,7 @@ PLACEMENTS = [
 
 def dev_rows(path: Path) -> list[dict]:
     """Rows of a pen-stroke file: its `dev` rows if it has any (train rows are never measured)."""
-    from digitpad.pendata import PenDataError, read_rows
+    from digitpad.learning.pendata import PenDataError, read_rows
 
     try:
         rows = read_rows(path)
@@ -46,7 +46,7 @@ def dev_rows(path: Path) -> list[dict]:
 
 def load_samples(path: Path, coarse_points: int | None = None) -> list[dict]:
     """The digit samples to replay, as drawn or (with `coarse_points`) as a rough tablet records them."""
-    from digitpad.pendata import coarse
+    from digitpad.learning.pendata import coarse
 
     return [
         {

@@ -33,10 +33,11 @@ def main(argv=None) -> int:
 
     from PySide6.QtCore import QTimer
 
-    from digitpad.data import load_mnist
     from digitpad.gui.app import make_app
     from digitpad.gui.main_window import MainWindow
-    from digitpad.training import TrainConfig, train
+    from digitpad.learning.data import load_mnist
+    from digitpad.learning.recipe import TrainConfig
+    from digitpad.learning.training import train
 
     mnist = load_mnist()
     config = TrainConfig(epochs=args.epochs, train_limit=args.images, test_limit=2000)

@@ -1,12 +1,34 @@
-"""Command line: `digitpad` opens the app; subcommands work headless."""
+"""Command line: `digitpad` opens the app; subcommands work headless.
+
+The core is imported at the top (none of it loads TensorFlow until a model is used); the GUI
+only when the window is asked for, so that `predict` and `train` never load Qt."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+import tempfile
+from pathlib import Path
 
-from . import __version__
+from digitpad import __version__, resources
+from digitpad.learning.data import DataError, load_mnist, to_model_input
+from digitpad.learning.export import FORMATS, ExportError, export_from_file
+from digitpad.learning.pendata import PenDataError
+from digitpad.learning.recipe import TRAINING_DATA, TrainConfig
+from digitpad.learning.training import evaluate, per_digit_accuracy, train
+from digitpad.logs import setup_logging
+from digitpad.reading.answers import card_threshold
+from digitpad.reading.preprocess import PictureError, open_picture
+from digitpad.reading.recognizer import Recognizer, load_checked, load_with_fallback
+from digitpad.storage.cards import ModelCard
+from digitpad.storage.files import unique_path
+from digitpad.storage.model_io import ModelLoadError, TargetError, check_save_target, save_model
+from digitpad.storage.models import ModelStore
+
+log = logging.getLogger(__name__)
+
+NO_HANDWRITING = "no handwriting found in this picture"  # the window's words, too
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,12 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", metavar="PATH", help="a .keras model (default: the bundled model)")
     ev.add_argument("--data", metavar="NPZ", help="MNIST .npz in Keras' layout (default: bundled)")
 
-    tr = sub.add_parser("train", help="train a model and save it with its model card")
-    from .training import TrainConfig
+    _train_parser(sub.add_parser("train", help="train a model and save it with its model card"))
 
+    ex = sub.add_parser("export", help="export a model for serving, phones or other runtimes, checked on MNIST")
+    ex.add_argument("--model", metavar="PATH", help="a .keras model (default: the active model)")
+    ex.add_argument(
+        "--format", required=True, choices=list(FORMATS), help="; ".join(f"{k}: {v}" for k, v in FORMATS.items())
+    )
+    ex.add_argument("--out", required=True, metavar="PATH", help="the folder (savedmodel) or file to write")
+    return p
+
+
+def _train_parser(tr: argparse.ArgumentParser) -> None:
     d = TrainConfig()
-    from .training import TRAINING_DATA
-
     tr.add_argument("--arch", default=d.arch, help=f"architecture: cnn or mlp (default {d.arch})")
     tr.add_argument(
         "--training-data",
@@ -62,35 +91,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a .keras model whose answers the new model learns too (repeat for several; distillation)",
     )
-    tr.add_argument(
-        "--distill-weight", type=float, default=d.distill_weight, help="the teachers' share of each target"
-    )
+    tr.add_argument("--distill-weight", type=float, default=d.distill_weight, help="the teachers' share of each target")
     tr.add_argument(
         "--clean-negatives", action="store_true", help="leave out non-digit drawings that are digits in another style"
     )
     tr.add_argument("--pen-fold", choices=["a", "b"], help="pen data of one fold of sources only (screening runs)")
-    from .export import FORMATS
-
-    ex = sub.add_parser("export", help="export a model for serving, phones or other runtimes, checked on MNIST")
-    ex.add_argument("--model", metavar="PATH", help="a .keras model (default: the active model)")
-    ex.add_argument(
-        "--format", required=True, choices=list(FORMATS), help="; ".join(f"{k}: {v}" for k, v in FORMATS.items())
-    )
-    ex.add_argument("--out", required=True, metavar="PATH", help="the folder (savedmodel) or file to write")
-    return p
 
 
 def _error(message: str) -> None:
     print(f"digitpad: error: {message}", file=sys.stderr)
 
 
-def cmd_train(args) -> int:
-    from .data import DataError
-    from .model_io import ModelLoadError, save_model
-    from .pendata import PenDataError
-    from .training import TRAINING_DATA, TrainConfig, train
-
-    config = TrainConfig(
+def _config(args: argparse.Namespace) -> TrainConfig:
+    return TrainConfig(
         arch=args.arch,
         training_data=args.training_data,
         epochs=args.epochs,
@@ -107,22 +120,26 @@ def cmd_train(args) -> int:
         distill_weight=args.distill_weight,
         clean_negatives=args.clean_negatives,
     )
+
+
+def _save_target(out: str | None, arch: str) -> Path:
+    """Where the trained model goes, checked before training: a bad --out must not cost the run."""
+    if out:
+        return check_save_target(out)
+    store = ModelStore()
+    store.models_dir.mkdir(parents=True, exist_ok=True)  # the default place: make it
+    return check_save_target(store.new_model_path(arch))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    config = _config(args)
     problems = config.problems()
     if problems:
         for problem in problems:
             _error(problem)
         return 2
-    from .model_io import TargetError, check_save_target
-
-    try:  # before training: a bad --out must not cost the whole run
-        if args.out:
-            out = check_save_target(args.out)
-        else:
-            from .store import ModelStore
-
-            store = ModelStore()
-            store.models_dir.mkdir(parents=True, exist_ok=True)  # the default place: make it
-            out = check_save_target(store.new_model_path(config.arch))
+    try:
+        out = _save_target(args.out, config.arch)
     except (TargetError, OSError) as exc:
         _error(str(exc))
         return 2
@@ -131,36 +148,39 @@ def cmd_train(args) -> int:
         f"(batch {config.batch_size}, learning rate {config.learning_rate}, "
         f"augmentation {'on' if config.augment else 'off'})"
     )
-    from .tfenv import training_device
+    from digitpad.tfenv import training_device  # TensorFlow loads here, after the checks
 
     print(f"Training on {training_device()}")
     try:
-        result = train(config, verbose=_keras_verbosity())
+        result = train(config, verbose=keras_verbosity())
     except (DataError, PenDataError, ModelLoadError, ValueError) as exc:
         _error(str(exc))
         return 2
-    card = dict(result.card)
-    card["command"] = "digitpad " + " ".join(sys.argv[1:])
+    card = result.card.updated(command="digitpad " + " ".join(sys.argv[1:]))
     try:
         card = save_model(result.model, out, card)
     except OSError as exc:  # the disk filled up or the folder went away meanwhile
         _error(f"could not save {out}: {exc.strerror or exc}")
-        import tempfile
-        from pathlib import Path
-
-        rescue = Path(tempfile.gettempdir()) / out.name
-        try:  # the trained model is not thrown away if any place can take it
-            card = save_model(result.model, rescue, card)
-        except OSError:
-            return 1
-        print(f"Saved a copy to {rescue} instead", file=sys.stderr)
-        return 1
-    print(f"MNIST test accuracy: {result.test_accuracy:.2%} on {card['mnist_test_images']} images")
-    print(f"Saved {out} ({card['file_bytes'] / 1e6:.2f} MB, {card['parameters']} parameters)")
+        return _rescue(result.model, out, card)
+    print(f"MNIST test accuracy: {result.test_accuracy:.2%} on {card.mnist_test_images} images")
+    print(f"Saved {out} ({(card.file_bytes or 0) / 1e6:.2f} MB, {card.parameters} parameters)")
     return 0
 
 
-def _keras_verbosity() -> int:
+def _rescue(model: object, out: Path, card: ModelCard) -> int:
+    """The trained model is not thrown away if any place can take it: a new file (never one
+    already there, nor its card) in the temporary folder."""
+    rescue = unique_path(Path(tempfile.gettempdir()) / out.name, siblings=(".json",))
+    try:
+        save_model(model, rescue, card)
+    except OSError as exc:
+        _error(f"no copy could be saved either ({exc.strerror or exc})")
+        return 1
+    print(f"Saved a copy to {rescue} instead", file=sys.stderr)
+    return 1
+
+
+def keras_verbosity() -> int:
     """Keras' own progress bar in a terminal; one line per epoch into a log file or a pipe (a bar
     redrawn at every step made a 20-epoch log of 5.5 MB); nothing where there is no output at
     all (`digitpad` on Windows is a windowed program: sys.stdout is None)."""
@@ -171,55 +191,38 @@ def _keras_verbosity() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .logs import setup_logging
-
     setup_logging()
-    if args.command == "train":
-        return cmd_train(args)
-    if args.command == "predict":
-        return cmd_predict(args)
-    if args.command == "evaluate":
-        return cmd_evaluate(args)
-    if args.command == "export":
-        return cmd_export(args)
+    commands = {"train": cmd_train, "predict": cmd_predict, "evaluate": cmd_evaluate, "export": cmd_export}
+    if args.command in commands:
+        return commands[args.command](args)
     if args.self_test:
-        from .selftest import run_self_test
+        from digitpad.selftest import run_self_test
 
         return run_self_test()
     if args.gui_test:
-        from .gui.smoke import run_gui_test
+        from digitpad.gui.smoke import run_gui_test  # Qt: only for the window
 
         return run_gui_test()
-    from .gui.app import run_app
+    from digitpad.gui.app import run_app
 
     return run_app()
 
 
-def _load_for_cli(path: str | None, default_active: bool):
+def _load_for_cli(path: str | None, default_active: bool) -> Recognizer | None:
     """The model to use, or None after printing why not. Falls back to the bundled model
     (with a warning) when a chosen model file is unusable."""
-    from .model_io import ModelLoadError
-    from .recognizer import Recognizer, load_with_fallback
-
-    wanted = path
-    if wanted is None and default_active:
-        from .store import ModelStore
-
-        wanted = ModelStore().active_path()
+    wanted = Path(path) if path else (ModelStore().active_path() if default_active else None)
     try:
         loaded = load_with_fallback(wanted)
     except ModelLoadError as exc:
         _error(f"the bundled model is unusable ({exc}); reinstall DigitPad")
         return None
     if loaded.fallback_reason:
-        logging.getLogger(__name__).info("model fallback: %s", loaded.fallback_reason)
         print(f"digitpad: warning: {loaded.fallback_reason}; using the bundled model", file=sys.stderr)
     return Recognizer(loaded)
 
 
-def cmd_predict(args) -> int:
-    from .preprocess import PictureError, open_picture
-
+def cmd_predict(args: argparse.Namespace) -> int:
     recognizer = _load_for_cli(args.model, default_active=True)
     if recognizer is None:
         return 2
@@ -230,60 +233,49 @@ def cmd_predict(args) -> int:
         except PictureError as exc:
             reason = str(exc)
         else:
-            if reading is None:
-                reason = "no digit found (the image is blank)"
-            else:  # "7 (99%)", or a number: "2026 (2 99%, 0 98%, 2 99%, 6 97%)"
+            if reading is not None:  # "7 (99%)", or a number: "2026 (2 99%, 0 98%, 2 99%, 6 97%)"
                 print(f"{name}: {reading}")
                 continue
+            reason = NO_HANDWRITING
         _error(f"{name}: {reason}")
         failures += 1
     return 1 if failures else 0
 
 
-def cmd_evaluate(args) -> int:
-    from .data import DataError, load_mnist, to_model_input
-    from .training import evaluate
-
+def cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         mnist = load_mnist(args.data)
     except DataError as exc:
         _error(str(exc))
         return 2
-    from . import resources
-    from .model_io import ModelLoadError, load_model
-
-    path = args.model or resources.bundled_model_path()
+    path = Path(args.model) if args.model else resources.bundled_model_path()
     try:
-        model = load_model(path)  # no fallback: scoring another model than asked would mislead
+        loaded = load_checked(path)  # no fallback: scoring another model than asked would mislead
     except ModelLoadError as exc:
         _error(str(exc))
         return 2
-    from .model_io import read_card
-    from .recognizer import card_threshold
-
-    threshold = card_threshold(read_card(path))
-    accuracy, confusion = evaluate(model, to_model_input(mnist.x_test), mnist.y_test, threshold)
+    accuracy, confusion = evaluate(
+        loaded.model, to_model_input(mnist.x_test), mnist.y_test, card_threshold(loaded.card)
+    )
     print(f"Model: {path}")
     print(f"MNIST test accuracy: {accuracy:.2%} ({int(confusion.trace())}/{int(confusion.sum())})")
-    per_digit = confusion.diagonal() / confusion.sum(axis=1).clip(min=1)
-    print("Per digit: " + "  ".join(f"{d}: {a:.1%}" for d, a in enumerate(per_digit)))
+    print("Per digit: " + "  ".join(f"{d}: {a:.1%}" for d, a in enumerate(per_digit_accuracy(confusion))))
     return 0
 
 
-def cmd_export(args) -> int:
-    from .data import DataError, load_mnist, to_model_input
-    from .export import ExportError, export_model
-
-    recognizer = _load_for_cli(args.model, default_active=True)
-    if recognizer is None:
-        return 2
+def cmd_export(args: argparse.Namespace) -> int:
+    wanted = Path(args.model) if args.model else ModelStore().active_path()
     try:
-        images = to_model_input(load_mnist().x_test)
-        result = export_model(recognizer.loaded.model, args.format, args.out, images)
-    except (ExportError, DataError) as exc:
+        loaded, result = export_from_file(wanted, args.format, args.out)
+    except ModelLoadError as exc:
+        _error(f"the bundled model is unusable ({exc}); reinstall DigitPad")
+        return 2
+    except ExportError as exc:
         _error(str(exc))
         return 1
-    print(f"Exported {recognizer.loaded.name} as {args.format} to {result.path} ({result.bytes / 1e6:.2f} MB)")
+    if loaded.fallback_reason:
+        print(f"digitpad: warning: {loaded.fallback_reason}; exported the bundled model", file=sys.stderr)
+    print(f"Exported {loaded.name} as {args.format} to {result.path} ({result.bytes / 1e6:.2f} MB)")
     print(
         f"Checked in its own runtime: answers like the Keras model on {result.agreement:.2%} "
         f"of {result.images} MNIST test images"

@@ -5,6 +5,7 @@ Installed (wheel, PyInstaller), they are the packages `digitpad.bundled` (from `
 comes first on sys.path and those two packages do not exist under it: the files are then
 read from the checkout's top-level `models/` and `assets/`, so every command works there too."""
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def bundled_model_path() -> Path:
 
 
 def pen_data_path() -> Path:
-    """Rendered UNIPEN pen digits, non-digits and scribbles (digitpad.pendata)."""
+    """Rendered UNIPEN pen digits, non-digits and scribbles (digitpad.learning.pendata)."""
     return _path("digitpad.assets", "pen_strokes.npz")
 
 
@@ -46,6 +47,5 @@ def selftest_digits_path() -> Path:
 
 def selftest_digits() -> list[dict]:
     """Ten digits drawn as pen strokes by the developers: [{"label", "strokes"}, ...]."""
-    import json
 
     return json.loads(selftest_digits_path().read_text(encoding="utf-8"))["digits"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
-from . import __version__, resources
+from digitpad import __version__, resources
+from digitpad.learning.data import load_mnist
+from digitpad.reading.recognizer import Recognizer, load_checked
+from digitpad.storage.model_io import ModelLoadError, sha256_of
 
 
-def run_self_test(out=None) -> int:
+def run_self_test(out: TextIO | None = None) -> int:
     out = out or sys.stdout
     problems = []
 
@@ -16,28 +20,21 @@ def run_self_test(out=None) -> int:
 
     say(f"DigitPad {__version__} self-test")
     model_path = resources.bundled_model_path()
-    from .model_io import ModelLoadError, read_card, sha256_of
-
-    card = read_card(model_path)
     if not model_path.is_file():
         say(f"FAIL bundled model missing: {model_path}")
         return 1
     digest = sha256_of(model_path)
-    if card.get("sha256") != digest:
-        problems.append("bundled model does not match its model card (sha256)")
     say(f"model file: {model_path} ({model_path.stat().st_size} bytes, sha256 {digest[:12]}…)")
     try:
-        from .model_io import load_model
-        from .recognizer import LoadedModel, Recognizer
-
-        recognizer = Recognizer(LoadedModel(load_model(model_path), model_path, card))
+        loaded = load_checked(model_path)
+        recognizer = Recognizer(loaded)
     except ModelLoadError as exc:
         say(f"FAIL {exc}")
         return 1
-    say(
-        f"model loaded: {card.get('name', model_path.stem)}, "
-        f"MNIST test accuracy on its card {card.get('mnist_test_accuracy', '?')}"
-    )
+    if loaded.card.sha256 != digest:
+        problems.append("bundled model does not match its model card (sha256)")
+    accuracy = loaded.card.mnist_test_accuracy
+    say(f"model loaded: {loaded.name}, MNIST test accuracy on its card {'?' if accuracy is None else accuracy}")
     digits = resources.selftest_digits()
     for sample in digits:
         prediction = recognizer.predict_strokes(sample["strokes"])
@@ -49,8 +46,6 @@ def run_self_test(out=None) -> int:
     if recognizer.predict_strokes([]) is not None:
         problems.append("an empty drawing got a guess")
     try:
-        from .data import load_mnist
-
         mnist = load_mnist()
         say(f"MNIST: {len(mnist.x_train)} training and {len(mnist.x_test)} test images")
     except Exception as exc:

@@ -3,6 +3,7 @@
 import contextlib
 import os
 import sys
+from importlib import metadata
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -64,7 +65,6 @@ def training_device() -> str:
             name = gpus[0].name
         more = f" and {len(gpus) - 1} more" if len(gpus) > 1 else ""
         return f"GPU ({name}{more})"
-    from importlib import metadata
 
     names = {d.metadata["Name"].lower() for d in metadata.distributions() if d.metadata["Name"]}
     problem = gpu_install_problem(names, tf.test.is_built_with_cuda())

@@ -63,20 +63,20 @@ def selftest_digits():
 @pytest.fixture(scope="session")
 def recognizer():
     """The bundled model's recogniser (numbers, pictures)."""
-    from digitpad.recognizer import Recognizer, load_with_fallback
+    from digitpad.reading.recognizer import Recognizer, load_with_fallback
 
     return Recognizer(load_with_fallback(None))
 
 
 @pytest.fixture(scope="session")
 def mnist():
-    from digitpad.data import load_mnist
+    from digitpad.learning.data import load_mnist
 
     return load_mnist()
 
 
 @pytest.fixture(scope="session")
 def bundled_model():
-    from digitpad.model_io import load_bundled_model
+    from digitpad.storage.model_io import load_bundled_model
 
     return load_bundled_model()

@@ -47,7 +47,7 @@ def test_predict_images_and_bad_files(tmp_path, selftest_digits):
     assert len(errors) == 4, result.stderr
     assert "junk.png: not an image file" in errors[0]
     assert "nope.png: no such file" in errors[1]
-    assert "blank.png: no digit found" in errors[2]
+    assert "blank.png: no handwriting found in this picture" in errors[2]
     assert "cut.png: damaged image" in errors[3]
     assert "Traceback" not in result.stderr
 
@@ -111,7 +111,8 @@ def test_train_a_tiny_model(tmp_path):
     assert result.returncode == 0, result.stderr
     assert re.search(r"^Training on (CPU \(\d+ cores\)|GPU \(.+\))$", result.stdout, re.M)
     assert "MNIST test accuracy" in result.stdout and out.exists()
-    from digitpad.model_io import load_model, read_card
+    from digitpad.storage.cards import read_card
+    from digitpad.storage.model_io import load_model
 
     card = read_card(out)
     assert card["architecture"] == "mlp" and card["recipe"]["train_limit"] == 600
@@ -131,7 +132,8 @@ def test_train_the_bundled_recipe_on_a_subset_gives_eleven_outputs(tmp_path):
     # Written to a pipe (as `nohup ... > log`): one line per epoch, no redrawn progress bar.
     epochs = [line for line in result.stdout.splitlines() if "val_accuracy" in line]
     assert len(epochs) == 2 and "\x1b[" not in result.stdout and "━" not in result.stdout
-    from digitpad.model_io import load_model, read_card
+    from digitpad.storage.cards import read_card
+    from digitpad.storage.model_io import load_model
 
     card = read_card(out)
     assert card["classes"] == 11 and card["recipe"]["training_data"] == "mnist+pen"
@@ -143,7 +145,7 @@ def test_train_output_follows_where_it_goes(monkeypatch):
     (the windowed `digitpad` on Windows has no stdout: writing to it would fail)."""
     import io
 
-    from digitpad.cli import _keras_verbosity
+    from digitpad.cli import keras_verbosity
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -151,7 +153,7 @@ def test_train_output_follows_where_it_goes(monkeypatch):
 
     for stdout, verbosity in ((Terminal(), 1), (io.StringIO(), 2), (None, 0)):
         monkeypatch.setattr(sys, "stdout", stdout)
-        assert _keras_verbosity() == verbosity
+        assert keras_verbosity() == verbosity
 
 
 def test_self_test_passes():

@@ -4,17 +4,12 @@ import numpy as np
 import pytest
 
 from digitpad import resources
-from digitpad.data import DataError, load_mnist, to_model_input
-from digitpad.model_io import (
-    ModelLoadError,
-    card_path_for,
-    fold_batchnorm,
-    load_model,
-    read_card,
-    save_model,
-    sha256_of,
-)
-from digitpad.recognizer import load_with_fallback
+from digitpad.learning.data import DataError, load_mnist, to_model_input
+from digitpad.reading.folding import fold_batchnorm
+from digitpad.reading.recognizer import load_with_fallback
+from digitpad.storage.cards import card_path_for, read_card
+from digitpad.storage.files import UMASK
+from digitpad.storage.model_io import ModelLoadError, load_model, save_model, sha256_of
 
 
 def test_bundled_mnist_loads(mnist):
@@ -57,7 +52,7 @@ def test_bundled_model_reads_mnist(bundled_model, mnist):
 
 
 def test_batchnorm_folded_for_reading_gives_the_same_answers(bundled_model, mnist, recognizer):
-    from digitpad.architectures import build
+    from digitpad.learning.architectures import build
     from digitpad.tfenv import keras
 
     x = to_model_input(mnist.x_test[:300])
@@ -155,10 +150,8 @@ def test_save_writes_model_and_card(tmp_path, bundled_model):
     x = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
     np.testing.assert_allclose(reloaded(x, training=False), bundled_model(x, training=False), atol=1e-6)
     # Normal permissions, not mkstemp's 0600: an installed or shared model must be readable.
-    from digitpad.model_io import _UMASK
-
-    assert path.stat().st_mode & 0o777 == 0o666 & ~_UMASK
-    assert card_path_for(path).stat().st_mode & 0o777 == 0o666 & ~_UMASK
+    assert path.stat().st_mode & 0o777 == 0o666 & ~UMASK
+    assert card_path_for(path).stat().st_mode & 0o777 == 0o666 & ~UMASK
     with zipfile.ZipFile(path) as zf:  # no optimizer state: inference weights only
         assert zf.getinfo("model.weights.h5").file_size < 2_000_000
 

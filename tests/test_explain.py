@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from digitpad.explain import Explainer, share_on_ink
-from digitpad.preprocess import strokes_to_mnist
+from digitpad.reading.explain import Explainer, share_on_ink
+from digitpad.reading.preprocess import strokes_to_mnist
 
 from helpers import draw_digit, wait_ready
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from digitpad.export import ExportError, export_model
+from digitpad.learning.export import ExportError, export_model
 
 from helpers import run_cli, wait_ready
 

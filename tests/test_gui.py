@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 
 from digitpad.gui.main_window import MainWindow
 from digitpad.gui.replay import draw_stroke
-from digitpad.store import ModelStore
+from digitpad.storage.models import ModelStore
 
 from helpers import draw_digit, wait_ready, wait_shown
 
@@ -167,7 +167,7 @@ def test_a_long_stroke_keeps_refcounts(qtbot, window):
 
 
 def _shown_chart(qtbot, width: int):
-    from digitpad.gui.draw_page import ProbabilityChart
+    from digitpad.gui.probability_chart import ProbabilityChart
 
     chart = ProbabilityChart()
     qtbot.addWidget(chart)
@@ -198,7 +198,7 @@ def test_chart_labels_every_bar_and_the_top_even_when_narrow(qtbot, width):
 def test_a_click_on_a_bar_names_its_class(qtbot):
     from PySide6.QtCore import QPointF
 
-    from digitpad.gui.draw_page import BAR_X
+    from digitpad.gui.probability_chart import BAR_X
 
     chart = _shown_chart(qtbot, 300)
     view = chart.getPlotItem().vb

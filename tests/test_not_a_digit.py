@@ -5,8 +5,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from digitpad import pendata
-from digitpad.recognizer import NOT_A_DIGIT, TEN_OUTPUT_THRESHOLD, decide
+from digitpad import resources
+from digitpad.classes import NOT_A_DIGIT
+from digitpad.learning import pendata
+from digitpad.reading.answers import TEN_OUTPUT_THRESHOLD, decide
+from digitpad.reading.recognizer import LoadedModel
+from digitpad.storage.cards import read_card
 
 from helpers import draw_digit, render_strokes_png, run_cli, wait_ready
 
@@ -30,10 +34,10 @@ def test_a_digit_is_still_a_digit_and_can_be_taught_as_not_one(qtbot, window, se
     page = window.draw_page
     draw_digit(qtbot, window, selftest_digits[8])
     assert page.digit_label.text() == "8"
-    qtbot.mouseClick(page.not_digit_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.teaching.not_digit_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
     assert sample.label == NOT_A_DIGIT and sample.guess == 8
-    assert "Saved as not a digit (it said 8)" in page.saved_label.text()
+    assert "Saved as not a digit (it said 8)" in page.teaching.saved_label.text()
 
 
 def test_predict_prints_not_a_digit(tmp_path, selftest_digits):
@@ -60,8 +64,9 @@ def test_ten_output_models_fall_back_to_a_confidence_threshold():
 @pytest.fixture(scope="module")
 def ten_output_model(tmp_path_factory):
     """A model trained on MNIST alone: ten outputs, like every model made before issue 10."""
-    from digitpad.model_io import save_model
-    from digitpad.training import TrainConfig, train
+    from digitpad.learning.recipe import TrainConfig
+    from digitpad.learning.training import train
+    from digitpad.storage.model_io import save_model
 
     config = TrainConfig(arch="mlp", training_data="mnist", epochs=3, train_limit=20000, test_limit=500, augment=False)
     result = train(config)
@@ -85,8 +90,8 @@ def test_a_ten_output_model_still_loads_and_reads_digits(qtbot, main_window, ten
 def test_fine_tuning_keeps_the_eleventh_output_and_learns_the_samples(bundled_model, mnist, selftest_digits):
     """Drawings of a 7 taught as "not a digit": afterwards the model says so for them, which it
     did not before; it would fail if the samples were ignored."""
-    from digitpad.finetune import fine_tune
-    from digitpad.preprocess import strokes_to_mnist
+    from digitpad.learning.finetune import MySamples, fine_tune
+    from digitpad.reading.preprocess import strokes_to_mnist
 
     rng = np.random.default_rng(0)
     sevens = []
@@ -101,9 +106,9 @@ def test_fine_tuning_keeps_the_eleventh_output_and_learns_the_samples(bundled_mo
     pen_subset = pendata.PenData(pen.x[:600], pen.y[:600], pen.group[:600])
     before = bundled_model.predict(x[:, :, :, None] / 255.0, verbose=0).argmax(axis=1)
     assert (before == 7).mean() > 0.8
-    result = fine_tune(
-        bundled_model, x[:12], y[:12], x[12:], y[12:], mnist=small_mnist, pen=pen_subset, epochs=3, learning_rate=1e-3
-    )
+    base = LoadedModel(bundled_model, resources.bundled_model_path(), read_card(resources.bundled_model_path()))
+    samples = MySamples(x[:12], y[:12], x[12:], y[12:])
+    result = fine_tune(base, samples, mnist=small_mnist, pen=pen_subset, epochs=3, learning_rate=1e-3)
     tuned = result.result.model
     assert tuned.output_shape[-1] == 11
     after = tuned.predict(x[:, :, :, None] / 255.0, verbose=0).argmax(axis=1)
@@ -136,7 +141,7 @@ def test_coarse_trajectory_joins_strokes_into_n_points():
 
 
 def test_validation_split_keeps_copies_of_one_drawing_together():
-    from digitpad.training import split_by_group
+    from digitpad.learning.training import split_by_group
 
     groups = pendata.load().group[:5000]
     fit, val = split_by_group(groups, 0.2, seed=0)

@@ -5,8 +5,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from digitpad import numbers
-from digitpad.preprocess import open_picture
+from digitpad.reading import numbers, pieces, scoring
+from digitpad.reading.preprocess import open_picture
 
 from helpers import compose_number, dot, render_strokes_png
 
@@ -115,12 +115,12 @@ def test_one_character_that_surely_is_no_digit_is_not_split_into_digits(recogniz
 def test_parts_meet_when_they_touch_or_stack():
     height = 100.0
     left = np.array(_line((0, 0), (30, 100)))
-    assert numbers._meet(left, np.array(_line((30, 100), (60, 0))), height)  # a V's strokes touch
-    assert not numbers._meet(left, np.array(_line((45, 0), (60, 100))), height)  # apart
+    assert scoring.meet(left, np.array(_line((30, 100), (60, 0))), height)  # a V's strokes touch
+    assert not scoring.meet(left, np.array(_line((45, 0), (60, 100))), height)  # apart
     bar = np.array(_line((0, 40), (60, 40)))
-    assert numbers._meet(bar, np.array(_line((5, 60), (58, 60))), height)  # an "=": stacked
+    assert scoring.meet(bar, np.array(_line((5, 60), (58, 60))), height)  # an "=": stacked
     long = np.array(_line((0, 0), (50, 100), n=20000))  # long strokes: bounded work
-    assert numbers._meet(long, long + [0.0, 3.0], height)
+    assert scoring.meet(long, long + [0.0, 3.0], height)
 
 
 def _with_squiggle(strokes, gap: float, size: float):
@@ -194,10 +194,10 @@ def test_forty_digits_and_a_long_scribble_stay_bounded(recognizer, selftest_digi
     xs = np.linspace(0, 20000, 8000)
     scribble = [np.column_stack([xs, 50 + 50 * np.sin(xs / 7) + rng.normal(0, 3, len(xs))]).tolist()]
     reading = recognizer.read_strokes(scribble)
-    assert reading is not None and len(reading.digits) <= len(numbers.stroke_pieces([np.asarray(scribble[0])]))
+    assert reading is not None and len(reading.digits) <= len(pieces.stroke_pieces([np.asarray(scribble[0])]))
     # Hundreds of short strokes: too many pieces to cut, still read (each stroke is a piece).
     dashes = [[(x * 30.0, 0.0), (x * 30.0 + 10, 40.0), (x * 30.0 + 20, 0.0)] for x in range(200)]
-    assert len(numbers.stroke_pieces([np.asarray(d) for d in dashes])) > numbers.MAX_PIECES
+    assert len(pieces.stroke_pieces([np.asarray(d) for d in dashes])) > pieces.MAX_PIECES
     assert recognizer.read_strokes(dashes) is not None
 
 
@@ -214,7 +214,7 @@ def test_candidates_are_cached_by_their_ink(recognizer, selftest_digits):
     first = sum(seen)
     assert reader.read_strokes(strokes).text == "2026"
     # Only the candidates holding the new stroke are new.
-    assert 1 <= sum(seen) - first <= numbers.MAX_PIECES_PER_DIGIT
+    assert 1 <= sum(seen) - first <= scoring.MAX_PIECES_PER_DIGIT
     before = sum(seen)
     assert reader.read_strokes(strokes).text == "2026"
     assert sum(seen) == before

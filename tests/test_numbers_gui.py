@@ -44,7 +44,7 @@ def test_a_digit_kept_without_the_speck_beside_it(qtbot, window, selftest_digits
     right = max(x for s in four for x, _ in s)
     placed = draw_number(qtbot, window, [*four, dot(right + 120, 100)])
     assert page.digit_label.text() == "4" and page.current_reading.is_single
-    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
     assert sample.label == 4 and len(sample.strokes) == len(four)
     assert max(x for s in sample.strokes for x, *_ in s) < min(x for x, _ in placed[-1])
@@ -92,10 +92,10 @@ def test_selecting_and_correcting_one_digit_stores_its_strokes(qtbot, window, se
     assert sample.label == 5 and sample.guess == 3
     assert len(sample.strokes) == 1
     assert sample.strokes[0][0] == pytest.approx(list(placed[1][0]), abs=0.01)
-    assert "digit 2 of 83 as a 5 (it said 3)" in page.saved_label.text()
+    assert "digit 2 of 83 as a 5 (it said 3)" in page.teaching.saved_label.text()
     assert len(page.canvas.strokes()) == 2
     # Keeping a number keeps each of its digits.
-    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
     assert sorted((s.label, s.guess) for s in window.sample_store.all()) == [(3, 3), (5, 3), (8, 8)]
     assert page.canvas.is_empty()
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from digitpad import numbers, paper
-from digitpad.preprocess import image_to_mnist, open_picture
+from digitpad.reading import numbers, paper
+from digitpad.reading.preprocess import image_to_mnist, open_picture
 
 from helpers import render_strokes_png, run_cli
 
@@ -37,7 +37,7 @@ def test_predict_reads_photos_and_says_when_a_page_is_blank():
     lines = result.stdout.splitlines()
     for line, (name, digit) in zip(lines, EXPECTED.items(), strict=True):
         assert line.startswith(f"{PHOTOS / name}: {digit} ("), result.stdout
-    assert "blank-ruled-page.jpg: no digit found" in result.stderr
+    assert "blank-ruled-page.jpg: no handwriting found in this picture" in result.stderr
     assert result.returncode == 1 and "Traceback" not in result.stderr
 
 

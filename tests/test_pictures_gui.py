@@ -24,8 +24,8 @@ def test_open_a_photo_read_it_keep_it_clear_and_undo(qtbot, window):
     page = window.draw_page
     open_and_wait(qtbot, window, PHOTOS / "ruled-7.jpg")
     assert page.digit_label.text() == "7"
-    assert "Opened ruled-7.jpg" in page.saved_label.text()
-    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    assert "Opened ruled-7.jpg" in page.teaching.saved_label.text()
+    qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
     assert sample.label == 7 and sample.guess == 7 and sample.strokes == []
     assert page.canvas.is_empty() and page.canvas.picture() is None  # kept: cleared for the next
@@ -54,7 +54,7 @@ def test_a_number_on_a_scanned_page_reads_on_the_canvas_as_predict_reads_it(
     around the page) it was "no handwriting". The canvas reads the picture at its own resolution."""
     from PIL import Image
 
-    from digitpad.preprocess import open_picture
+    from digitpad.reading.preprocess import open_picture
 
     number = render_strokes_png(
         compose_number(selftest_digits, "386"), tmp_path / "n.png", size=(450, 190), pen=6, margin=20
@@ -130,7 +130,7 @@ def test_drop_and_paste(qtbot, window, selftest_digits, tmp_path):
     assert page.digit_label.text() == "5"
     QApplication.clipboard().setText("just text")
     page.paste_action.trigger()
-    assert "Nothing to paste" in page.saved_label.text()
+    assert "Nothing to paste" in page.teaching.saved_label.text()
 
 
 def test_bad_files_are_a_message_and_change_nothing(qtbot, window, selftest_digits, tmp_path):
@@ -141,7 +141,7 @@ def test_bad_files_are_a_message_and_change_nothing(qtbot, window, selftest_digi
     junk.write_bytes(b"not a picture at all")
     for path, reason in ((junk, "not an image file"), (tmp_path / "missing.png", "no such file")):
         page.show_picture(str(path))
-        qtbot.waitUntil(lambda reason=reason: reason in page.saved_label.text(), timeout=10000)
+        qtbot.waitUntil(lambda reason=reason: reason in page.teaching.saved_label.text(), timeout=10000)
         assert page.canvas.picture() is before and page.digit_label.text() == "8"
     blank = tmp_path / "blank.png"
     white = QImage(300, 200, QImage.Format.Format_RGB888)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitpad.preprocess import (
+from digitpad.reading.preprocess import (
     CENTER,
     center_of_mass,
     image_to_mnist,
@@ -140,7 +140,7 @@ def test_strokes_are_drawn_with_round_joints_as_pil_draws_them(selftest_digits):
     must stay the same: a zigzag of sharp turns and the self-test digits."""
     from PIL import ImageDraw
 
-    from digitpad import preprocess
+    from digitpad.reading import preprocess
 
     zigzag = [[[x * 10.0, (x % 2) * 40.0] for x in range(8)]]
     for strokes in [zigzag, *selftest_digits.values()]:

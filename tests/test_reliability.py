@@ -11,9 +11,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from digitpad.data import DataError, load_mnist
-from digitpad.sample_files import EXPORT_FORMAT, EXPORT_VERSION, SampleFileError, read_export
-from digitpad.samples import SCHEMA_VERSION, SampleStore, SampleStoreError
+from digitpad.learning.data import DataError, load_mnist
+from digitpad.storage.sample_files import EXPORT_FORMAT, EXPORT_VERSION, SampleFileError, read_export
+from digitpad.storage.sample_schema import SCHEMA_VERSION
+from digitpad.storage.samples import SampleStore, SampleStoreError
 
 from helpers import run_cli
 
@@ -307,7 +308,7 @@ def save_plain_model(path, activation="softmax", nan=False):
     ],
 )
 def test_models_whose_outputs_are_not_probabilities_are_refused(tmp_path, kwargs, message):
-    from digitpad.model_io import ModelLoadError, load_model
+    from digitpad.storage.model_io import ModelLoadError, load_model
 
     path = save_plain_model(tmp_path / "m.keras", **kwargs)
     with pytest.raises(ModelLoadError, match=message):
@@ -316,7 +317,7 @@ def test_models_whose_outputs_are_not_probabilities_are_refused(tmp_path, kwargs
 
 # -- 8. a zip bomb in the models folder --------------------------------------------------
 def test_a_zip_bomb_in_the_models_folder_is_listed_as_unusable_without_unpacking(tmp_path):
-    from digitpad.store import ModelStore
+    from digitpad.storage.models import ModelStore
 
     store = ModelStore(tmp_path / "data")
     store.models_dir.mkdir(parents=True)

@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 
 from digitpad.gui.main_window import MainWindow
 from digitpad.gui.replay import draw_stroke, fit_strokes
-from digitpad.recognizer import Recognizer, load_with_fallback
-from digitpad.store import ModelStore
+from digitpad.reading.recognizer import Recognizer, load_with_fallback
+from digitpad.storage.models import ModelStore
 
 from helpers import draw_digit, wait_ready, wait_shown
 
@@ -71,7 +71,7 @@ def test_a_failing_job_is_reported_and_recognition_goes_on(qtbot, window, tmp_pa
 
 
 def test_open_model_file_is_remembered_and_shown_on_the_train_tab(qtbot, window, tmp_path, bundled_model):
-    from digitpad.model_io import save_model
+    from digitpad.storage.model_io import save_model
 
     path = tmp_path / "elsewhere.keras"
     save_model(bundled_model, path, {"name": "From elsewhere"})
@@ -190,11 +190,11 @@ def test_a_seeded_random_walk_through_the_window_agrees_with_the_core(qtbot, win
         elif action in ("undo", "redo", "clear"):
             getattr(page, f"{action}_action").trigger()
         elif action == "teach":
-            page.teach_buttons[rng.randrange(10)].click()
+            page.teaching.digit_buttons[rng.randrange(10)].click()
         elif action == "keep":
-            page.keep_button.click()
+            page.teaching.keep_button.click()
         elif action == "not a digit":
-            page.not_digit_button.click()
+            page.teaching.not_digit_button.click()
         elif action == "choose" and page.chooser_buttons:
             rng.choice(page.chooser_buttons).click()
         elif action == "why":

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitpad.preprocess import strokes_to_mnist
+from digitpad.reading.preprocess import strokes_to_mnist
 
 from helpers import render_strokes_png, run_cli
 
@@ -43,7 +43,8 @@ def random_stroke_set(rng: np.random.Generator) -> list:
 
 
 def test_ten_thousand_random_stroke_sets_through_preprocessing_and_recognition(bundled_model):
-    from digitpad.recognizer import LoadedModel, Recognizer
+    from digitpad.reading.recognizer import LoadedModel, Recognizer
+    from digitpad.storage.cards import ModelCard
 
     rng = np.random.default_rng(20261129)
     images, blank, crashes = [], 0, []
@@ -59,7 +60,7 @@ def test_ten_thousand_random_stroke_sets_through_preprocessing_and_recognition(b
             continue
         assert image.shape == (28, 28) and np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1
         images.append(image)
-    recognizer = Recognizer(LoadedModel(bundled_model, None, {}))
+    recognizer = Recognizer(LoadedModel(bundled_model, None, ModelCard()))
     probs = np.concatenate(
         [recognizer.predict_batch(np.stack(images[i : i + 512])) for i in range(0, len(images), 512)]
     )
@@ -148,13 +149,13 @@ def test_a_model_save_killed_at_any_moment_leaves_a_loadable_model(tmp_path):
     """A process saving models over one path again and again is killed with SIGKILL at seeded
     random moments; the file at that path always loads."""
     from digitpad import resources
-    from digitpad.model_io import load_model
+    from digitpad.storage.model_io import load_model
 
     target = tmp_path / "mine.keras"
     target.write_bytes(resources.bundled_model_path().read_bytes())
     script = textwrap.dedent(
         f"""
-        from digitpad.model_io import load_bundled_model, save_model
+        from digitpad.storage.model_io import load_bundled_model, save_model
         model = load_bundled_model()
         print("ready", flush=True)
         while True:
@@ -171,7 +172,7 @@ def test_a_model_save_killed_at_any_moment_leaves_a_loadable_model(tmp_path):
         assert load_model(target).output_shape[-1] in (10, 11)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     # temporary files of killed saves start with "." and are never listed as models
-    from digitpad.store import ModelStore
+    from digitpad.storage.models import ModelStore
 
     store = ModelStore(tmp_path / "data")
     store.models_dir.mkdir(parents=True)

@@ -9,9 +9,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from digitpad.preprocess import strokes_to_mnist
-from digitpad.sample_files import SampleFileError
-from digitpad.samples import SampleStore
+from digitpad.reading.preprocess import strokes_to_mnist
+from digitpad.storage.sample_files import SampleFileError
+from digitpad.storage.samples import SampleStore
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_corrupt_database_is_moved_aside(tmp_path, selftest_digits):
 
 WRITER = textwrap.dedent("""
     import sys, numpy as np
-    from digitpad.samples import SampleStore
+    from digitpad.storage.samples import SampleStore
     store = SampleStore(sys.argv[1])
     rng = np.random.default_rng(0)
     for i in range(100000):
@@ -159,7 +159,7 @@ def test_an_export_re_saved_by_another_tool_still_imports(tmp_path, store, selft
     takes the whole-file path and gives the same samples."""
     import json
 
-    from digitpad.sample_files import read_export
+    from digitpad.storage.sample_files import read_export
 
     add_digits(store, selftest_digits, [1, 4, 7])
     ours = tmp_path / "ours.json"

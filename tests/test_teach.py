@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from digitpad.data import Mnist
 from digitpad.gui.main_window import MainWindow
-from digitpad.samples import SampleStore
+from digitpad.learning.data import Mnist
+from digitpad.storage.samples import SampleStore
 
 from helpers import draw_digit
 
@@ -21,22 +21,22 @@ def test_correcting_a_guess_stores_a_sample_with_its_strokes(qtbot, window, self
     assert len(sample.strokes) == len(strokes)
     assert sample.strokes[0][0] == pytest.approx(list(strokes[0][0]), abs=0.01)
     assert sample.image.max() == 255 and sample.image.shape == (28, 28)
-    assert "Saved as a 1 (it said 7)" in page.saved_label.text()
+    assert "Saved as a 1 (it said 7)" in page.teaching.saved_label.text()
     assert page.canvas.is_empty()  # ready for the next drawing; Undo brings it back
     page.undo_action.trigger()
     assert len(page.canvas.strokes()) == len(strokes)
 
     page.canvas.clear()
     draw_digit(qtbot, window, selftest_digits[3])
-    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)  # right: keep as it is
-    qtbot.mouseClick(page.teach_buttons[5], Qt.MouseButton.LeftButton)  # empty canvas now
-    assert "Draw a digit first" in page.saved_label.text()
+    qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)  # right: keep as it is
+    qtbot.mouseClick(page.teaching.digit_buttons[5], Qt.MouseButton.LeftButton)  # empty canvas now
+    assert "Draw a digit first" in page.teaching.saved_label.text()
     assert [(s.label, s.guess) for s in window.sample_store.all()] == [(1, 7), (3, 3)]
     assert len(window.samples_page.visible_ids()) == 2
 
 
 def add_samples(store, selftest_digits, labels):
-    from digitpad.preprocess import strokes_to_mnist
+    from digitpad.reading.preprocess import strokes_to_mnist
 
     for i, label in enumerate(labels):
         strokes = [[(x + i, y) for x, y in s] for s in selftest_digits[label]]
@@ -148,7 +148,7 @@ def test_fine_tune_on_my_samples_through_the_gui(qtbot, window, selftest_digits,
     assert len(page.loss_plot.train_x) > 0
     with qtbot.waitSignal(page.keep_result(activate=False).done, timeout=30000) as saved:
         pass
-    from digitpad.model_io import read_card
+    from digitpad.storage.cards import read_card
 
     card = read_card(page.model_store.models_dir / saved.args[0]["file"])
     assert card["fine_tuned"] and card["my_heldout_samples"] == 10
@@ -164,7 +164,7 @@ def test_keeping_a_sample_stores_the_image_the_guess_came_from(qtbot, window, se
     page = window.draw_page
     draw_digit(qtbot, window, selftest_digits[6])
     shown = page.current_prediction
-    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
     assert sample.label == shown.label == sample.guess
     assert (sample.image == np.round(shown.image * 255).astype(np.uint8)).all()
@@ -174,8 +174,8 @@ def test_a_stale_guess_is_not_kept(qtbot, window, selftest_digits):
     page = window.draw_page
     draw_digit(qtbot, window, selftest_digits[1])
     window.service.cancel()  # the drawing changed after this answer: the answer on screen is stale
-    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
-    assert window.sample_store.count() == 0 and "Wait for the guess" in page.saved_label.text()
+    qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
+    assert window.sample_store.count() == 0 and "Wait for the guess" in page.teaching.saved_label.text()
     page.save_sample(1)  # a label given by the user is saved, without the stale guess
     [sample] = window.sample_store.all()
     assert sample.label == 1 and sample.guess is None

@@ -3,10 +3,10 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 
-from digitpad.callbacks import EpochEnd, Evaluating
 from digitpad.gui.main_window import MainWindow
-from digitpad.model_io import read_card
-from digitpad.store import ModelStore
+from digitpad.learning.callbacks import EpochEnd, Evaluating
+from digitpad.storage.cards import read_card
+from digitpad.storage.models import ModelStore
 
 from helpers import write_small_mnist
 
@@ -83,8 +83,8 @@ def test_train_keep_and_use_a_model(qtbot, window, small_npz):
 
 
 def test_stop_ends_training_after_the_batch_and_keeps_the_best_epoch(qtbot, window, small_npz, mnist):
-    from digitpad.data import load_mnist
-    from digitpad.training import split_data
+    from digitpad.learning.data import load_mnist
+    from digitpad.learning.training import split_data
 
     page = window.train_page
     fill_form(page, small_npz, epochs=500, batch=16, lr=0.05)  # a high rate: epochs go up and down
@@ -143,7 +143,7 @@ def test_missing_data_file_is_refused(qtbot, window, tmp_path):
 
 
 def test_models_list_shows_unusable_files_and_deleting_active_falls_back(qtbot, window, bundled_model):
-    from digitpad.model_io import save_model
+    from digitpad.storage.model_io import save_model
 
     page = window.train_page
     store = page.model_store

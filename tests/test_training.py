@@ -1,9 +1,10 @@
 import numpy as np
 
-from digitpad.architectures import batchnorm_momentum_for
-from digitpad.data import to_model_input
-from digitpad.finetune import split_user_samples
-from digitpad.training import TrainConfig, train
+from digitpad.learning.architectures import batchnorm_momentum_for
+from digitpad.learning.data import to_model_input
+from digitpad.learning.finetune import split_user_samples
+from digitpad.learning.recipe import TrainConfig
+from digitpad.learning.training import train
 
 
 def test_short_cnn_run_is_usable_in_inference_mode(mnist):

@@ -11,7 +11,10 @@ from PySide6.QtCore import QTimer, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from .. import resources
+from digitpad import resources
+from digitpad.gui.i18n import install_translators
+from digitpad.gui.main_window import MainWindow
+from digitpad.logs import setup_logging
 
 _BENIGN = ("This plugin does not support propagateSizeHints()",)  # Qt's offscreen platform
 
@@ -23,11 +26,11 @@ def _qt_messages(mode, context, message) -> None:
 
 def make_app(argv=None) -> QApplication:
     qInstallMessageHandler(_qt_messages)
-    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("DigitPad")
     app.setOrganizationName("DigitPad")
     app.setDesktopFileName("digitpad")
-    from .i18n import install_translators
 
     install_translators(app)  # after the names: the language setting is in QSettings
     icon = resources.icon_path(256)
@@ -37,11 +40,9 @@ def make_app(argv=None) -> QApplication:
 
 
 def run_app(argv=None) -> int:
-    from ..logs import setup_logging
 
     setup_logging()
     app = make_app(argv)
-    from .main_window import MainWindow
 
     window = MainWindow()
     if os.environ.get("DIGITPAD_STARTUP_REPORT"):
@@ -55,7 +56,7 @@ def report_startup(window) -> None:
     """The benchmarks' one seam into the app (benchmarks.startup sets DIGITPAD_STARTUP_REPORT):
     print when the window was first shown and when the model was ready, as JSON, then quit.
     Also works in the frozen app, which has no other way in."""
-    times = {}
+    times: dict[str, float] = {}
     window.first_shown.connect(lambda: times.setdefault("window_shown", time.time()))
 
     def ready(_loaded):

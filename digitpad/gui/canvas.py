@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.reading.preprocess import BOX, STROKE_WIDTH
+
 PEN_WIDTH_FRACTION = 0.045  # of the canvas side: looks like a marker at any window size
 COMPOSITE_SIDE = 2048  # pixels: the largest side of the canvas's picture as it is read
 
@@ -136,7 +138,7 @@ class DrawingCanvas(QWidget):
     def set_boxes(self, boxes, selected: int | None = None) -> None:
         """Boxes (x0, y0, x1, y1 in widget pixels) around the digits read; `selected` stands out.
         Fewer than two boxes are not drawn: one digit needs no box."""
-        self._boxes = [tuple(map(float, b)) for b in boxes]
+        self._boxes = [(float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in boxes]
         self._selected_box = selected
         self.update()
 
@@ -145,7 +147,6 @@ class DrawingCanvas(QWidget):
         (x0, y0, x1, y1). The model's view is the drawing under one scale (its longer side 20 px
         less the pen's width: preprocess.BOX and STROKE_WIDTH), so the centre of its ink's box
         goes on the centre of the digit's box at that scale. None removes it."""
-        from ..preprocess import BOX, STROKE_WIDTH
 
         self._evidence = None
         if pixmap is not None and image is not None and box is not None:
@@ -259,23 +260,25 @@ class DrawingCanvas(QWidget):
             area = area.united(
                 QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
             )
-        area = area.intersected(QRectF(self.rect())).toAlignedRect()
-        if area.isEmpty():
-            area = self.rect()
+        aligned = area.intersected(QRectF(self.rect())).toAlignedRect()
+        if aligned.isEmpty():
+            aligned = self.rect()
         scale = 1.0
         if picture is not None and not picture.isNull() and shown.width() > 0:
-            scale = max(1.0, min(picture.width() / shown.width(), COMPOSITE_SIDE / max(area.width(), area.height())))
-        image = QImage(round(area.width() * scale), round(area.height() * scale), QImage.Format.Format_Grayscale8)
+            scale = max(
+                1.0, min(picture.width() / shown.width(), COMPOSITE_SIDE / max(aligned.width(), aligned.height()))
+            )
+        image = QImage(round(aligned.width() * scale), round(aligned.height() * scale), QImage.Format.Format_Grayscale8)
         image.fill(self._surround())
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.scale(scale, scale)
-        painter.translate(-area.x(), -area.y())
+        painter.translate(-aligned.x(), -aligned.y())
         self._paint_picture(painter, scale)
         self._paint_strokes(painter, QColor("black"))
         painter.end()
         data = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-        return data[:, : image.width()].astype(np.float32) / 255.0, scale, (float(area.x()), float(area.y()))
+        return data[:, : image.width()].astype(np.float32) / 255.0, scale, (float(aligned.x()), float(aligned.y()))
 
     def _surround(self) -> QColor:
         """What a read picture is set in: the grey of its own border (the page, a desk, a board),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from ..recognizer import NOT_A_DIGIT
+from digitpad.classes import NOT_A_DIGIT
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 # Language codes and their names, in their own language; "" follows the system.

@@ -6,6 +6,9 @@ import numpy as np
 from PIL import Image
 from PySide6.QtGui import QImage, QPixmap
 
+from digitpad.reading.paper import over_white, wide_levels
+from digitpad.reading.preprocess import open_picture
+
 
 def grayscale_pixmap(image: np.ndarray, side: int) -> QPixmap:
     """A (28, 28) image, uint8 (255 = ink) or float in [0, 1], white on black as the model sees
@@ -25,8 +28,6 @@ def load_picture(path) -> Image.Image:
     """Open a picture file for the canvas, on a worker thread: decoded with the same checks as
     `predict` (damaged, foreign or huge files raise PictureError with a message), turned upright
     (EXIF), over white where transparent, and reduced to MAX_PICTURE_SIDE."""
-    from ..paper import over_white, wide_levels
-    from ..preprocess import open_picture
 
     picture = over_white(open_picture(path))
     levels = wide_levels(picture)
@@ -44,7 +45,7 @@ def qimage_of(picture) -> QImage:
 
 
 def evidence_pixmap(image: np.ndarray, evidence: np.ndarray, side: int, ink_only: bool = False) -> QPixmap:
-    """An evidence map (digitpad.explain) in colour: red where the ink speaks for the answer,
+    """An evidence map (digitpad.reading.explain) in colour: red where the ink speaks for the answer,
     blue where against, strength by size. Over the model's view (grey), or alone on a
     transparent ground (`ink_only`) to lay over the drawing."""
     e = np.asarray(evidence, np.float32)

@@ -6,16 +6,19 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QTabWidget
 
-from .. import __version__
-from ..samples import SampleStore, SampleStoreError
-from ..store import ModelStore
-from .draw_page import DrawPage
-from .samples_page import SamplesPage
-from .train_page import TrainPage
-from .workers import RecognitionService
+from digitpad import __version__
+from digitpad.gui.draw_page import DrawPage
+from digitpad.gui.i18n import LANGUAGES, SETTING, chosen_language
+from digitpad.gui.samples_page import SamplesPage
+from digitpad.gui.train_page import TrainPage
+from digitpad.gui.workers import BackgroundTask, RecognitionService
+from digitpad.learning.export import FORMATS, ExportResult, export_from_file
+from digitpad.logs import setup_logging
+from digitpad.storage.models import ModelStore
+from digitpad.storage.samples import SampleStore, SampleStoreError
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ class MainWindow(QMainWindow):
             log.warning("cannot make %s: %s", self.model_store.models_dir, exc)
         self.samples_problem: str | None = None
         try:
-            self.sample_store = SampleStore(self.model_store.root / "samples.sqlite3", timeout=1.0)
+            self.sample_store: SampleStore | None = SampleStore(self.model_store.root / "samples.sqlite3", timeout=1.0)
         except SampleStoreError as exc:  # locked, read-only, newer: left alone, teaching off
             log.warning("samples unavailable: %s", exc)
             self.sample_store = None
@@ -110,9 +113,6 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_language_menu(self, menu) -> None:
-        from PySide6.QtGui import QActionGroup
-
-        from .i18n import LANGUAGES, chosen_language
 
         group = QActionGroup(self)
         chosen = chosen_language()
@@ -127,7 +127,6 @@ class MainWindow(QMainWindow):
 
     def choose_language(self, code: str) -> None:
         """Remember the interface language ("" follows the system); it applies at the next start."""
-        from .i18n import SETTING, chosen_language
 
         if code == chosen_language():
             return
@@ -174,9 +173,6 @@ class MainWindow(QMainWindow):
             self.draw_page.show_picture(path)
 
     def _choose_export(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from ..export import FORMATS
 
         labels = [f"{key}: {self.format_name(key)}" for key in FORMATS]
         choice, ok = QInputDialog.getItem(self, self.tr("Export Model"), self.tr("Format:"), labels, 0, False)
@@ -191,35 +187,27 @@ class MainWindow(QMainWindow):
             self.export_model(fmt, Path(path))
 
     def format_name(self, fmt: str) -> str:
-        """An export format as the menu shows it (digitpad.export.FORMATS, translated)."""
+        """An export format as the menu shows it (digitpad.learning.export.FORMATS, translated)."""
         names = {
             "savedmodel": self.tr("TensorFlow SavedModel (a folder): for serving"),
             "tflite": self.tr("TensorFlow Lite, float16 weights (a .tflite file): for phones and small devices"),
             "onnx": self.tr("ONNX (a .onnx file): for other runtimes"),
         }
-        from ..export import FORMATS
-
         return names.get(fmt, FORMATS.get(fmt, fmt))
 
     def export_model(self, fmt: str, path: Path) -> None:
         """Export the active model on a worker thread; the result (checked in its own runtime)
         or the reason it was refused comes as a message, never a frozen window."""
-        from .workers import BackgroundTask
-
         active = self.model_store.active_path()
 
-        def work():
-            from ..data import load_mnist, to_model_input
-            from ..export import export_model
-            from ..recognizer import load_with_fallback
-
-            loaded = load_with_fallback(active)
-            return loaded.name, export_model(loaded.model, fmt, path, to_model_input(load_mnist().x_test))
+        def work() -> tuple[str, ExportResult]:
+            loaded, result = export_from_file(active, fmt, path)
+            return loaded.name, result
 
         self.statusBar().showMessage(
             self.tr("Exporting the model as {format} and checking it on MNIST…").format(format=fmt)
         )
-        self.last_export = None
+        self.last_export: str | None = None
         task = self._export_task = BackgroundTask(work, self)
         task.done.connect(self._exported)
         task.failed.connect(self._export_failed)
@@ -260,8 +248,8 @@ class MainWindow(QMainWindow):
         elif self.sample_store is not None and self.sample_store.recovered_from is None:
             self.last_error = None
             self.draw_page.show_warning(None)
-        accuracy = loaded.card.get("mnist_test_accuracy")
-        if isinstance(accuracy, float):
+        accuracy = loaded.card.mnist_test_accuracy
+        if accuracy is not None and loaded.card_matches:  # a card's figures only for its own file
             text = self.tr("Model: {name} — MNIST test accuracy {percent}%").format(
                 name=loaded.name, percent=f"{accuracy * 100:.2f}"
             )
@@ -275,7 +263,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("No model: recognition is off"))
 
     def _about(self) -> None:
-        from ..logs import setup_logging
 
         log_file = setup_logging()
         QMessageBox.about(

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..model_io import write_card
-from ..store import ModelStore
+from digitpad.storage.cards import write_card
+from digitpad.storage.models import ModelEntry, ModelStore
 
 
 class ModelsPanel(QGroupBox):
@@ -32,7 +32,7 @@ class ModelsPanel(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("Models"))
         self.model_store = model_store
-        self.entries = []
+        self.entries: list[ModelEntry] = []
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("MNIST test"), self.tr("Created")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..architectures import ARCHITECTURES
-from ..training import MAX_BATCH, MAX_EPOCHS, TRAINING_DATA, TrainConfig
+from digitpad.learning.architectures import ARCHITECTURES
+from digitpad.learning.recipe import MAX_BATCH, MAX_EPOCHS, TRAINING_DATA, TrainConfig
 
 DATA_FILE = "file"  # the data combo's entry for an MNIST-layout .npz of the user's
 

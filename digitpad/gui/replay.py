@@ -46,5 +46,6 @@ def draw_stroke(widget, points, process_events: bool = True) -> None:
     for x, y in points[1:]:
         move(widget, x, y)
         if process_events:
-            app.processEvents()  # let throttled live updates run, as while a person draws
+            if app is not None:
+                app.processEvents()  # let throttled live updates run, as while a person draws
     release(widget, *points[-1])

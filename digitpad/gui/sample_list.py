@@ -8,9 +8,9 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-from ..samples import SampleStore
-from .i18n import class_text
-from .images import grayscale_pixmap
+from digitpad.gui.i18n import class_text
+from digitpad.gui.images import grayscale_pixmap
+from digitpad.storage.samples import SampleStore
 
 THUMB = 56
 THUMB_CACHE = 2000  # thumbnails kept in memory; the rest are drawn again when scrolled to
@@ -127,6 +127,7 @@ class SampleFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt's name)
         model = self.sourceModel()
+        assert isinstance(model, SampleListModel)
         if self.label is not None and model.rows[row][1] != self.label:
             return False
         return not self.only_wrong or model.is_wrong(row)

@@ -34,39 +34,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..recognizer import NOT_A_DIGIT
-from ..samples import SampleStore
-from .i18n import class_text
-from .sample_list import ID_ROLE, THUMB, SampleFilter, SampleListModel
-from .workers import BackgroundTask
+from digitpad.classes import NOT_A_DIGIT
+from digitpad.gui.i18n import class_text
+from digitpad.gui.sample_list import ID_ROLE, THUMB, SampleFilter, SampleListModel
+from digitpad.gui.workers import BackgroundTask, RecognitionService
+from digitpad.storage.sample_records import Sample
+from digitpad.storage.samples import SampleStore
 
 
 class SamplesPage(QWidget):
-    def __init__(self, sample_store: SampleStore, service, parent=None):
+    def __init__(self, sample_store: SampleStore, service: RecognitionService, parent: QWidget | None = None):
         super().__init__(parent)
         self.sample_store = sample_store
-        self.service = service  # RecognitionService: tells which samples the model gets wrong
-        self._undo: list = []
+        self.service = service  # tells which samples the model gets wrong
+        self._undo: list[list[Sample]] = []
         self._token = 0
         self._closed = False
         self._task: BackgroundTask | None = None
+        self._build_filter()
+        self._build_grid()
+        self._build_buttons()
+        self._build_layout()
+        self._connect_signals()
+        self.reload()
 
+    def _build_filter(self) -> None:
         self.filter = QComboBox()
         self.filter.addItem(self.tr("All samples"), None)
         for d in range(10):
             self.filter.addItem(self.tr("Only {0}s").format(d), d)
         self.filter.addItem(self.tr("Only “not a digit”"), NOT_A_DIGIT)
         self.only_wrong = QCheckBox(self.tr("Only the ones the model gets wrong"))
-        self.filter.currentIndexChanged.connect(self._apply_filter)
-        self.only_wrong.toggled.connect(self._apply_filter)
         self.counts_label = QLabel()
         self.counts_label.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.filter)
-        top.addWidget(self.only_wrong)
-        top.addStretch(1)
 
-        self.model = SampleListModel(sample_store, self)
+    def _build_grid(self) -> None:
+        self.model = SampleListModel(self.sample_store, self)
         self.proxy = SampleFilter(self)
         self.proxy.setSourceModel(self.model)
         self.grid = QListView()
@@ -79,7 +82,6 @@ class SamplesPage(QWidget):
         self.grid.setUniformItemSizes(True)  # layout without asking every row for its size
         self.grid.setLayoutMode(QListView.LayoutMode.Batched)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.empty_label = QLabel()  # in the grid's place when it shows nothing: what to do
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -88,45 +90,36 @@ class SamplesPage(QWidget):
         self.grid_or_empty = QStackedWidget()
         self.grid_or_empty.addWidget(self.grid)
         self.grid_or_empty.addWidget(self.empty_label)
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(lambda *_: self._update_empty())
 
+    def _build_buttons(self) -> None:
         self.relabel_button = QPushButton(self.tr("Relabel…"))
-        self.relabel_button.clicked.connect(lambda: self.relabel_selected())
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.setToolTip(self.tr("Delete the selected samples (Delete on this tab)"))
-        self.delete_button.clicked.connect(lambda: self.delete_selected())
-        delete_action = QAction(self)
-        delete_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
-        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        delete_action.triggered.connect(lambda: self.delete_selected())
-        self.addAction(delete_action)
         self.undo_button = QPushButton(self.tr("Undo delete"))
         self.undo_button.setToolTip(self.tr("Bring back the samples deleted last (Ctrl+Z on this tab)"))
-        self.undo_button.clicked.connect(lambda: self.undo_delete())
-        undo_action = QAction(self)
-        undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        undo_action.triggered.connect(lambda: self.undo_delete())
-        self.addAction(undo_action)
         self.export_button = QPushButton(self.tr("Export…"))
-        self.export_button.clicked.connect(lambda: self.export_to())
         self.import_button = QPushButton(self.tr("Import…"))
-        self.import_button.clicked.connect(lambda: self.import_from())
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.delete_action = QAction(self)
+        self.delete_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.undo_action = QAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        for action in (self.delete_action, self.undo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.filter)
+        top.addWidget(self.only_wrong)
+        top.addStretch(1)
         buttons = QHBoxLayout()
         for button in (self.relabel_button, self.delete_button, self.undo_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.import_button)
-
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.counts_label)
@@ -134,9 +127,26 @@ class SamplesPage(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-        service.classified.connect(self._on_classified)
-        service.model_ready.connect(self._on_model_ready)
-        self.reload()
+    def _connect_signals(self) -> None:
+        self.filter.currentIndexChanged.connect(self._apply_filter)
+        self.only_wrong.toggled.connect(self._apply_filter)
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(lambda *_: self._update_empty())
+        self.relabel_button.clicked.connect(lambda: self.relabel_selected())
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
+        self.delete_action.triggered.connect(lambda: self.delete_selected())
+        self.undo_button.clicked.connect(lambda: self.undo_delete())
+        self.undo_action.triggered.connect(lambda: self.undo_delete())
+        self.export_button.clicked.connect(lambda: self.export_to())
+        self.import_button.clicked.connect(lambda: self.import_from())
+        self.service.classified.connect(self._on_classified)
+        self.service.model_ready.connect(self._on_model_ready)
 
     # -- showing -------------------------------------------------------------------------
     @property
@@ -159,7 +169,7 @@ class SamplesPage(QWidget):
         return self.tr("1 sample") if n == 1 else self.tr("{0} samples").format(n)
 
     def _update_counts(self) -> None:
-        counts = {}
+        counts: dict[int, int] = {}
         for _id, label, _created, _guess in self.model.rows:
             counts[label] = counts.get(label, 0) + 1
         total = len(self.model.rows)

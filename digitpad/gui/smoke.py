@@ -6,13 +6,14 @@ from __future__ import annotations
 import sys
 import time
 
+from digitpad import resources
+from digitpad.gui.app import make_app
+from digitpad.gui.main_window import MainWindow
+from digitpad.gui.replay import draw_stroke, fit_strokes
+
 
 def run_gui_test(out=None, timeout_s: float = 120) -> int:
     out = out or sys.stdout
-    from .. import resources
-    from .app import make_app
-    from .main_window import MainWindow
-    from .replay import draw_stroke, fit_strokes
 
     app = make_app()
     started = time.perf_counter()
@@ -41,7 +42,8 @@ def run_gui_test(out=None, timeout_s: float = 120) -> int:
         print(f"FAIL model not ready: {window.last_error}", file=out)
         window.close()
         return 1
-    print(f"model ready after {time.perf_counter() - started:.2f} s: {window.service.loaded.name}", file=out)
+    name = window.service.loaded.name if window.service.loaded is not None else "?"
+    print(f"model ready after {time.perf_counter() - started:.2f} s: {name}", file=out)
     page = window.draw_page
     canvas = page.canvas
     digits = resources.selftest_digits()

@@ -4,6 +4,7 @@ panel and the models list (each a widget of its own) and drives the training wor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,15 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..callbacks import BatchProgress, EpochEnd, Evaluating
-from ..model_io import save_model
-from ..store import ModelStore
-from ..training import TrainConfig
-from .curves import TRAINING, VALIDATION, CurvePlot
-from .models_panel import ModelsPanel
-from .recipe_form import RecipeForm
-from .result_panel import ResultPanel
-from .workers import BackgroundTask, TrainingService
+from digitpad.gui.curves import TRAINING, VALIDATION, CurvePlot
+from digitpad.gui.models_panel import ModelsPanel
+from digitpad.gui.recipe_form import RecipeForm
+from digitpad.gui.result_panel import ResultPanel
+from digitpad.gui.workers import BackgroundTask, TrainingService
+from digitpad.learning.callbacks import BatchProgress, EpochEnd, Evaluating
+from digitpad.learning.finetune import FineTuneResult, fine_tune_problem, split_sizes
+from digitpad.learning.recipe import TrainConfig
+from digitpad.storage.model_io import save_model
+from digitpad.storage.models import ModelStore
+from digitpad.storage.samples import SampleStore
 
 PLOT_REFRESH_MS = 100  # curves redraw at most 10 times a second
 
@@ -40,28 +43,30 @@ def duration(seconds: float | None) -> str:
 class TrainPage(QWidget):
     run_finished = Signal(object)  # TrainResult, once shown
 
-    def __init__(self, model_store: ModelStore, sample_store=None, parent=None):
+    def __init__(self, model_store: ModelStore, sample_store: SampleStore | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.model_store = model_store
-        self.sample_store = sample_store  # digitpad.samples.SampleStore, for fine-tuning
-        self.fine_tune_result = None
-        self.result = None
+        self.sample_store = sample_store  # for fine-tuning
+        self.fine_tune_result: FineTuneResult | None = None
+        self.result: Any = None  # the TrainResult on show, until kept or discarded
         self._save_task: BackgroundTask | None = None
         self.service = TrainingService(self)
+        self._build_recipe()
+        self._build_progress()
+        self._build_layout()
+        self._connect_signals()
 
+    def _build_recipe(self) -> None:
         self.form = RecipeForm()
         self.form_message = QLabel()
         self.form_message.setWordWrap(True)
         self.form_message.setStyleSheet("color: #b02a37;")
         self.start_button = QPushButton(self.tr("Start"))
         self.start_button.setDefault(True)
-        self.start_button.clicked.connect(lambda: self.start())
         self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.stop)
         self.defaults_button = QPushButton(self.tr("Defaults"))
         self.defaults_button.setToolTip(self.tr("The bundled model's recipe"))
-        self.defaults_button.clicked.connect(self.reset_form)
         self.fine_tune_button = QPushButton(self.tr("Fine-tune on my samples"))
         self.fine_tune_button.setToolTip(
             self.tr(
@@ -69,8 +74,26 @@ class TrainPage(QWidget):
                 "keeps reading everyone else"
             )
         )
-        self.fine_tune_button.clicked.connect(lambda: self.start_fine_tune())
-        self.fine_tune_button.setVisible(sample_store is not None)
+        self.fine_tune_button.setVisible(self.sample_store is not None)
+        self.models = ModelsPanel(self.model_store)
+        self.model_activated = self.models.model_activated
+
+    def _build_progress(self) -> None:
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Ready to train"))
+        self.progress.setTextVisible(True)
+        self.device_label = QLabel(self.tr("Trains on: the CPU, or a GPU when TensorFlow sees one (shown at Start)"))
+        self.device_label.setStyleSheet("color: palette(mid);")
+        self.loss_plot = CurvePlot(self.tr("Loss"), self.tr("cross-entropy"), legend_offset=(-5, 5))
+        self.accuracy_plot = CurvePlot(self.tr("Accuracy"), self.tr("accuracy"), legend_offset=(-5, -5))
+        self.result_panel = ResultPanel()
+        self.result_panel.setVisible(False)
+        self._plot_timer = QTimer(self)
+        self._plot_timer.setInterval(PLOT_REFRESH_MS)
+
+    def _build_layout(self) -> None:
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
@@ -85,33 +108,14 @@ class TrainPage(QWidget):
         recipe_layout.addWidget(self.form_message)
         recipe_layout.addLayout(buttons)
         recipe_layout.addLayout(buttons2)
-
-        self.models = ModelsPanel(model_store)
-        self.model_activated = self.models.model_activated
-
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
-        self.progress.setFormat(self.tr("Ready to train"))
-        self.progress.setTextVisible(True)
-        self.loss_plot = CurvePlot(self.tr("Loss"), self.tr("cross-entropy"), legend_offset=(-5, 5))
-        self.accuracy_plot = CurvePlot(self.tr("Accuracy"), self.tr("accuracy"), legend_offset=(-5, -5))
         plots = QHBoxLayout()
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.accuracy_plot)
-        self.result_panel = ResultPanel()
-        self.result_panel.use_button.clicked.connect(lambda: self.keep_result(activate=True))
-        self.result_panel.keep_button.clicked.connect(lambda: self.keep_result(activate=False))
-        self.result_panel.discard_button.clicked.connect(lambda: self.discard_result())
-        self.result_panel.setVisible(False)
-
         left = QVBoxLayout()
         left.addWidget(recipe)
         left.addWidget(self.models, 1)
         right = QVBoxLayout()
         right.addWidget(self.progress)
-        self.device_label = QLabel(self.tr("Trains on: the CPU, or a GPU when TensorFlow sees one (shown at Start)"))
-        self.device_label.setStyleSheet("color: palette(mid);")
         right.addWidget(self.device_label)
         right.addLayout(plots, 2)
         right.addWidget(self.result_panel, 3)
@@ -119,8 +123,14 @@ class TrainPage(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
 
-        self._plot_timer = QTimer(self)
-        self._plot_timer.setInterval(PLOT_REFRESH_MS)
+    def _connect_signals(self) -> None:
+        self.start_button.clicked.connect(lambda: self.start())
+        self.stop_button.clicked.connect(self.stop)
+        self.defaults_button.clicked.connect(self.reset_form)
+        self.fine_tune_button.clicked.connect(lambda: self.start_fine_tune())
+        self.result_panel.use_button.clicked.connect(lambda: self.keep_result(activate=True))
+        self.result_panel.keep_button.clicked.connect(lambda: self.keep_result(activate=False))
+        self.result_panel.discard_button.clicked.connect(lambda: self.discard_result())
         self._plot_timer.timeout.connect(self._refresh_plots)
         self.service.progress.connect(self._on_progress)
         self.service.device.connect(lambda device: self.device_label.setText(self.tr("Trains on: {0}").format(device)))
@@ -169,14 +179,13 @@ class TrainPage(QWidget):
         self._set_running(True)
         self._plot_timer.start()
 
-    def start_fine_tune(self, mnist=None, **overrides) -> bool:
-        """Fine-tune the active model on the user's samples. Returns False if refused."""
+    def start_fine_tune(self, mnist: Any = None, **overrides: Any) -> bool:
+        """Fine-tune the active model on the user's samples. Returns False if refused: what is
+        missing is said before anything starts (the samples are counted in SQL, not loaded)."""
         if self.service.is_running() or self.sample_store is None:
             return False
-        from ..finetune import split_user_samples
-
-        images, labels = self.sample_store.arrays()
-        if len(images) == 0:
+        counts = self.sample_store.counts()
+        if fine_tune_problem(counts):
             self.form_message.setText(
                 self.tr(
                     "You have no samples yet: on the Draw tab, draw a digit and "
@@ -184,20 +193,12 @@ class TrainPage(QWidget):
                 )
             )
             return False
-        train_idx, heldout_idx = split_user_samples(labels)
+        n_train, n_heldout = split_sizes(counts)
         self._begin_run()
         self.progress.setFormat(
-            self.tr("Fine-tuning on {0} of your samples ({1} kept aside to measure)…").format(
-                len(train_idx), len(heldout_idx)
-            )
+            self.tr("Fine-tuning on {0} of your samples ({1} kept aside to measure)…").format(n_train, n_heldout)
         )
-        self.service.start_fine_tune(
-            self.model_store.active_path(),
-            (images[train_idx], labels[train_idx]),
-            (images[heldout_idx], labels[heldout_idx]),
-            mnist=mnist,
-            **overrides,
-        )
+        self.service.start_fine_tune(self.model_store.active_path(), self.sample_store.path, mnist=mnist, **overrides)
         return True
 
     def stop(self) -> None:
@@ -236,16 +237,14 @@ class TrainPage(QWidget):
         self.loss_plot.refresh()
         self.accuracy_plot.refresh()
 
-    def _on_finished(self, result) -> None:
-        from ..finetune import FineTuneResult
-
+    def _on_finished(self, result: Any) -> None:
         self.fine_tune_result = result if isinstance(result, FineTuneResult) else None
         result = result.result if isinstance(result, FineTuneResult) else result
         self._plot_timer.stop()
         self._refresh_plots()
         self._set_running(False)
         self.progress.setValue(1000 if not result.stopped_early else self.progress.value())
-        epochs = result.card["epochs_run"]
+        epochs = result.card.epochs_run
         how = self.tr("Stopped") if result.stopped_early else self.tr("Finished")
         unit = self.tr("epoch") if epochs == 1 else self.tr("epochs")
         self.progress.setFormat(self.tr("{0} after {1} {2} in {3}").format(how, epochs, unit, duration(result.seconds)))

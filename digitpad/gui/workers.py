@@ -10,36 +10,91 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from digitpad.classes import NOT_A_DIGIT
+from digitpad.learning.callbacks import LiveProgress
+from digitpad.learning.data import DataError
+from digitpad.learning.finetune import BaseModelError, fine_tune_on_store
+from digitpad.learning.pendata import PenDataError
+from digitpad.learning.recipe import TrainConfig
+from digitpad.learning.training import train
+from digitpad.reading.explain import Explainer
+from digitpad.reading.recognizer import Recognizer, load_with_fallback
+from digitpad.storage.samples import iter_images
+
 log = logging.getLogger(__name__)
-_STOP = object()
 CLASSIFY_CHUNK = 512  # images per model call when checking many samples: bounded memory
+
+
+# The recognition worker's jobs: each a type of its own, dispatched by type.
+@dataclass(frozen=True)
+class LoadModel:
+    path: Path | None  # None: the bundled model
+
+
+@dataclass(frozen=True)
+class ReadStrokes:
+    request: int
+    strokes: list
+
+
+@dataclass(frozen=True)
+class ReadPicture:
+    request: int
+    image: np.ndarray  # a grey array, 1 = white
+    scale: float
+    origin: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class ClassifySamples:
+    token: int
+    samples_path: Path
+
+
+@dataclass(frozen=True)
+class ExplainImage:
+    token: int
+    image: np.ndarray  # (28, 28) model input
+    label: int
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+Job = LoadModel | ReadStrokes | ReadPicture | ClassifySamples | ExplainImage | Stop
 
 
 class RecognitionService(QObject):
     """Loads models and predicts on a worker thread; the newest drawing wins."""
 
-    model_ready = Signal(object)  # digitpad.recognizer.LoadedModel
+    model_ready = Signal(object)  # digitpad.reading.recognizer.LoadedModel
     model_failed = Signal(str)
     errored = Signal(str)  # a job failed on the worker; the worker goes on with the next one
-    prediction_ready = Signal(int, object)  # request id, numbers.NumberReading or None (empty drawing)
+    prediction_ready = Signal(int, object)  # request id, answers.NumberReading or None (empty drawing)
     classified = Signal(int, object)  # token, {sample id: predicted class (10: not a digit)}
-    explained = Signal(int, int, object)  # token, class, (28, 28) evidence map (digitpad.explain)
+    explained = Signal(int, int, object)  # token, class, (28, 28) evidence map (digitpad.reading.explain)
     _loaded = Signal(object)
     _predicted = Signal(int, object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._jobs: queue.Queue = queue.Queue()
+        self._jobs: queue.Queue[Job] = queue.Queue()
         self._latest = 0  # the newest request id; the worker skips older ones
         self._latest_batch = 0  # the newest classify() token
         self._latest_explain = 0  # the newest explain() token
-        self._explainer = None  # (model, digitpad.explain.Explainer), built on the worker
+        self._explainer = None  # (model, digitpad.reading.explain.Explainer), built on the worker
         self._closing = False
-        self._recognizer = None  # touched by the worker thread only
+        self._recognizer: Recognizer | None = None  # touched by the worker thread only
         self.ready = False
         self.loaded = None
         self._loaded.connect(self._on_loaded)
@@ -51,7 +106,7 @@ class RecognitionService(QObject):
     def load(self, path: Path | None) -> None:
         """Load a model in the background (None = bundled). Predictions keep using the old
         model until the new one is ready."""
-        self._jobs.put(("load", path))
+        self._jobs.put(LoadModel(path))
 
     @property
     def latest_request(self) -> int:
@@ -63,35 +118,35 @@ class RecognitionService(QObject):
 
     def request(self, strokes) -> int:
         self._latest += 1
-        self._jobs.put(("predict", self._latest, strokes))
+        self._jobs.put(ReadStrokes(self._latest, strokes))
         return self._latest
 
     def request_picture(self, image, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0)) -> int:
         """Read a picture (a grey array, 1 = white): one digit or a number, like `predict`. Its
         boxes come where the picture shows: its pixel (x, y) is at origin + (x, y) / scale."""
         self._latest += 1
-        self._jobs.put(("picture", self._latest, image, scale, origin))
+        self._jobs.put(ReadPicture(self._latest, image, scale, origin))
         return self._latest
 
     def classify(self, samples_path) -> int:
         """The active model's answer for every sample in the database at `samples_path`, read
         and predicted in chunks on the worker; the answer comes as `classified` ({id: class})."""
         self._latest_batch += 1
-        self._jobs.put(("classify", self._latest_batch, samples_path))
+        self._jobs.put(ClassifySamples(self._latest_batch, Path(samples_path)))
         return self._latest_batch
 
     def explain(self, image, label: int) -> int:
         """The evidence for class `label` in a (28, 28) model input, computed on the worker;
         it comes as `explained` (only the newest request's)."""
         self._latest_explain += 1
-        self._jobs.put(("explain", self._latest_explain, image, label))
+        self._jobs.put(ExplainImage(self._latest_explain, image, label))
         return self._latest_explain
 
     def shutdown(self) -> None:
         """Skip every queued job (they are for a window that is closing) and end the worker."""
         if self._thread.is_alive():
             self._closing = True
-            self._jobs.put(_STOP)
+            self._jobs.put(Stop())
             self._thread.join(timeout=10)
 
     def _on_loaded(self, result) -> None:
@@ -110,64 +165,64 @@ class RecognitionService(QObject):
     def _run(self) -> None:
         while True:
             job = self._jobs.get()
-            if job is _STOP:
+            if isinstance(job, Stop):
                 return
             if self._closing:
                 continue  # queued for a window that is closing
             try:
                 self._do(job)
             except Exception as exc:  # one bad job must not end recognition
-                log.exception("recognition job %s failed", job[0])
+                log.error("recognition job %s failed: %s", type(job).__name__, exc, exc_info=True)
                 self.errored.emit(self.tr("Recognition failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
 
-    def _do(self, job) -> None:
-        kind = job[0]
-        if kind == "load":
-            self._load(job[1])
+    def _do(self, job: Job) -> None:
+        if isinstance(job, LoadModel):
+            self._load(job.path)
         elif self._recognizer is None:
             return
-        elif kind == "explain":
-            if job[1] == self._latest_explain:
-                model = self._recognizer.loaded.model
-                if self._explainer is None or self._explainer[0] is not model:
-                    from ..explain import Explainer
+        elif isinstance(job, ExplainImage):
+            if job.token == self._latest_explain:
+                self.explained.emit(job.token, job.label, self._explainer_for().explain(job.image, job.label))
+        elif isinstance(job, ClassifySamples):
+            if job.token == self._latest_batch:  # else a newer request replaced this one
+                self.classified.emit(job.token, self._classify(job.token, job.samples_path))
+        elif isinstance(job, ReadPicture):
+            if job.request == self._latest:  # only the newest drawing
+                reading = self._recognizer.read_picture(job.image)
+                self._predicted.emit(
+                    job.request, None if reading is None else reading.mapped(1 / job.scale, job.origin)
+                )
+        elif isinstance(job, ReadStrokes) and job.request == self._latest:
+            self._predicted.emit(job.request, self._recognizer.read_strokes(job.strokes))
 
-                    self._explainer = (model, Explainer(model))
-                self.explained.emit(job[1], job[3], self._explainer[1].explain(job[2], job[3]))
-        elif kind == "classify":
-            if job[1] != self._latest_batch:
-                return  # a newer request replaced this one
-            self.classified.emit(job[1], self._classify(job[1], job[2]))
-        elif job[1] == self._latest:  # predict: only the newest drawing
-            if kind == "picture":
-                reading = self._recognizer.read_picture(job[2])
-                reading = None if reading is None else reading.mapped(1 / job[3], job[4])
-            else:
-                reading = self._recognizer.read_strokes(job[2])
-            self._predicted.emit(job[1], reading)
+    def _explainer_for(self) -> Any:
+        """The active model's explainer, made once per model (TensorFlow: on the worker)."""
+        assert self._recognizer is not None
+        model = self._recognizer.loaded.model
+        if self._explainer is None or self._explainer[0] is not model:
+            self._explainer = (model, Explainer(model))
+        return self._explainer[1]
 
-    def _classify(self, token, samples_path):
-        from ..recognizer import NOT_A_DIGIT
-        from ..samples import iter_images
-
+    def _classify(self, token: int, samples_path: Path) -> dict[int, int] | None:
+        recognizer = self._recognizer
+        assert recognizer is not None  # _do checked it
         answers = {}
         for ids, images in iter_images(samples_path, CLASSIFY_CHUNK):
             if token != self._latest_batch or self._closing:
                 return None  # abandoned halfway: a newer request is queued, or the window closes
-            probs = self._recognizer.predict_batch(images)
+            probs = recognizer.predict_batch(images)
             for sample_id, row in zip(ids, probs, strict=True):
-                digit, _confidence = self._recognizer.decide(row)
+                digit, _confidence = recognizer.decide(row)
                 answers[sample_id] = NOT_A_DIGIT if digit is None else digit
         return answers
 
-    def _load(self, path) -> None:
-        from ..recognizer import Recognizer, load_with_fallback
+    def _load(self, path: Path | None) -> None:
 
         try:
             loaded = load_with_fallback(Path(path) if path else None)
             self._recognizer = Recognizer(loaded)
         except Exception as exc:
-            log.exception("loading model %s failed", path)
+            log.error("loading model %s failed: %s", path, exc, exc_info=True)
             if self._recognizer is not None:
                 self._loaded.emit(
                     self.tr("{name} could not be used ({reason}); still using {current}.").format(
@@ -191,7 +246,7 @@ class BackgroundTask(QObject):
     done = Signal(object)
     failed = Signal(object)  # the exception
 
-    def __init__(self, work, parent=None):
+    def __init__(self, work: Callable[[], Any], parent: QObject | None = None):
         super().__init__(parent)
         self._work = work
         self.finished = False  # set on the GUI thread when done or failed has been delivered
@@ -223,7 +278,7 @@ class BackgroundTask(QObject):
 class TrainingService(QObject):
     """Runs one training at a time on a worker thread; progress arrives as signals."""
 
-    progress = Signal(object)  # digitpad.callbacks events: BatchProgress, EpochEnd, Evaluating
+    progress = Signal(object)  # digitpad.learning.callbacks events: BatchProgress, EpochEnd, Evaluating
     device = Signal(str)  # where this run trains: "CPU (2 cores)", "GPU (...)"
     finished = Signal(object)  # TrainResult
     failed = Signal(str)
@@ -239,9 +294,10 @@ class TrainingService(QObject):
     def start(self, config, mnist=None, model=None) -> None:
         self._launch(self._run, config, mnist, model)
 
-    def start_fine_tune(self, base_path, samples: tuple, heldout: tuple, mnist=None, **overrides) -> None:
-        """Fine-tune the model at `base_path` (None: bundled) on (images, labels) samples."""
-        self._launch(self._run_fine_tune, base_path, samples, heldout, mnist, overrides)
+    def start_fine_tune(self, base_path: Path | None, samples_path: Path, mnist: Any = None, **overrides: Any) -> None:
+        """Fine-tune the model at `base_path` (None: bundled) on the samples in the database at
+        `samples_path` (read on the worker: 150,000 samples take seconds)."""
+        self._launch(self._run_fine_tune, base_path, samples_path, mnist, overrides)
 
     def _launch(self, target, *args) -> None:
         if self.is_running():
@@ -264,64 +320,49 @@ class TrainingService(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _live_callbacks(self, has_validation: bool) -> list:
-        from ..callbacks import LiveProgress
-        from ..tfenv import training_device
+    def _live_callbacks(self, has_validation: bool) -> list[Any]:
+        from digitpad.tfenv import training_device
 
-        self.device.emit(training_device())  # TensorFlow is loaded here, on the training thread
+        self.device.emit(training_device())
         self._live = LiveProgress(self.progress.emit, has_validation=has_validation)
         if self._stop_requested:  # Stop pressed while TensorFlow was still loading
             self._live.stop()
         return self._live.callbacks
 
-    def _run(self, config, mnist, model) -> None:
-        from ..training import train
+    def _run(self, config: TrainConfig, mnist: Any, model: Any) -> None:
 
         # train() loads MNIST and the pen data itself: here, off the GUI thread.
         callbacks = self._live_callbacks(has_validation=config.validation_split > 0)
         self._guarded(lambda: train(config, callbacks=callbacks, mnist=mnist, model=model))
 
-    def _run_fine_tune(self, base_path, samples, heldout, mnist, overrides) -> None:
-        from ..finetune import FINE_TUNE_DEFAULTS, fine_tune
-        from ..recognizer import load_with_fallback
-
-        def work():
-            base = load_with_fallback(base_path)
-            if base.fallback_reason:  # never tune another model than the one the user chose
-                raise ValueError(
-                    self.tr(
-                        "The active model cannot be fine-tuned: {reason}. Choose another model on the Train tab first."
-                    ).format(reason=base.fallback_reason)
-                )
-            return fine_tune(
-                base.model,
-                samples[0],
-                samples[1],
-                heldout[0],
-                heldout[1],
+    def _run_fine_tune(self, base_path: Path | None, samples_path: Path, mnist: Any, overrides: dict) -> None:
+        self._guarded(
+            lambda: fine_tune_on_store(
+                base_path,
+                samples_path,
                 mnist=mnist,
-                arch=base.card.get("architecture", "cnn"),
-                base_card=base.card,
-                callbacks=self._live_callbacks(
-                    has_validation=overrides.get("validation_split", FINE_TUNE_DEFAULTS["validation_split"]) > 0
-                ),
+                callbacks=self._live_callbacks(has_validation=overrides.get("validation_split", 0.0) > 0),
                 **overrides,
             )
+        )
 
-        self._guarded(work)
-
-    def _guarded(self, work) -> None:
-        from ..data import DataError
-        from ..pendata import PenDataError
-
+    def _guarded(self, work: Callable[[], Any]) -> None:
         try:
             result = work()
+        except BaseModelError as exc:
+            log.warning("fine-tuning refused: %s", exc)
+            self.failed.emit(
+                self.tr(
+                    "The active model cannot be fine-tuned: {reason}. Choose another model on the Train tab first."
+                ).format(reason=exc.reason)
+            )
+            return
         except (DataError, PenDataError, ValueError, MemoryError, OSError) as exc:
             log.warning("training refused or failed: %s", exc)
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # a Keras/TensorFlow failure: report it, keep the app alive
-            log.exception("training failed")
+            log.error("training failed: %s", exc, exc_info=True)
             self.failed.emit(self.tr("Training failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
             return
         self.finished.emit(result)

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AnswerPanel</name>
+    <message>
+        <source>Recognised digit</source>
+        <translation>识别出的数字</translation>
+    </message>
+    <message>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>The 28x28 image the model sees</source>
+        <translation>模型看到的 28x28 图像</translation>
+    </message>
+    <message>
+        <source>Digits:</source>
+        <translation>各位数字：</translation>
+    </message>
+    <message>
+        <source>Select a digit of the number (or right-click it on the canvas, or Left/Right)</source>
+        <translation>选择数中的一位（或在画布上右键点击它，或按左/右方向键）</translation>
+    </message>
+    <message>
+        <source>Digit {n}: show its probabilities; then click or type the right digit</source>
+        <translation>第 {n} 位：显示它的概率；然后点击或输入正确的数字</translation>
+    </message>
+</context>
+<context>
     <name>CurvePlot</name>
     <message>
         <source>epoch</source>
@@ -33,18 +60,6 @@
 </context>
 <context>
     <name>DrawPage</name>
-    <message>
-        <source>Recognised digit</source>
-        <translation>识别出的数字</translation>
-    </message>
-    <message>
-        <source>Loading model…</source>
-        <translation>正在加载模型…</translation>
-    </message>
-    <message>
-        <source>The 28x28 image the model sees</source>
-        <translation>模型看到的 28x28 图像</translation>
-    </message>
     <message>
         <source>Undo</source>
         <translation>撤销</translation>
@@ -84,38 +99,6 @@
     <message>
         <source>Colour the drawing by the evidence for the answer (red: for, blue: against); click a bar of the chart to see the evidence for that digit instead</source>
         <translation>按支持该答案的证据为书写着色（红色：支持，蓝色：反对）；点击图表中的柱条可查看该数字的证据</translation>
-    </message>
-    <message>
-        <source>Wrong? The right digit is:</source>
-        <translation>认错了？正确的数字是：</translation>
-    </message>
-    <message>
-        <source>Click the right digit or press its key: the drawing is saved as your sample</source>
-        <translation>点击正确的数字或按下对应按键：这次书写将保存为你的样本</translation>
-    </message>
-    <message>
-        <source>Save this drawing as a {digit} (key {digit})</source>
-        <translation>将这次书写保存为 {digit}（按键 {digit}）</translation>
-    </message>
-    <message>
-        <source>Save this drawing as not a digit (key N)</source>
-        <translation>将这次书写保存为“不是数字”（按键 N）</translation>
-    </message>
-    <message>
-        <source>✓ Right: keep as a sample</source>
-        <translation>✓ 正确：保存为样本</translation>
-    </message>
-    <message>
-        <source>Save this drawing with the recognised digit</source>
-        <translation>按识别出的数字保存这次书写</translation>
-    </message>
-    <message>
-        <source>Digits:</source>
-        <translation>各位数字：</translation>
-    </message>
-    <message>
-        <source>Select a digit of the number (or right-click it on the canvas, or Left/Right)</source>
-        <translation>选择数中的一位（或在画布上右键点击它，或按左/右方向键）</translation>
     </message>
     <message>
         <source>Model&apos;s view:</source>
@@ -166,56 +149,8 @@
         <translation>{count} 位数字 · 第 {n} 位是 {label}，{sure}</translation>
     </message>
     <message>
-        <source>Wrong? Digit {n} is really:</source>
-        <translation>认错了？第 {n} 位其实是：</translation>
-    </message>
-    <message>
         <source>Evidence for {label}: red for, blue against</source>
         <translation>{label} 的证据：红色支持，蓝色反对</translation>
-    </message>
-    <message>
-        <source>Digit {n}: show its probabilities; then click or type the right digit</source>
-        <translation>第 {n} 位：显示它的概率；然后点击或输入正确的数字</translation>
-    </message>
-    <message>
-        <source>Wait for the guess of this drawing, then keep it.</source>
-        <translation>请等待这次书写的识别结果，然后再保存。</translation>
-    </message>
-    <message>
-        <source>Could not save the samples: {reason}</source>
-        <translation>无法保存样本：{reason}</translation>
-    </message>
-    <message>
-        <source>Kept the {count} digits of {number} as samples ({new} new).</source>
-        <translation>已将 {number} 的 {count} 位数字保存为样本（新增 {new} 个）。</translation>
-    </message>
-    <message>
-        <source>Draw a digit first, then give its label.</source>
-        <translation>请先写一个数字，再给出它的标签。</translation>
-    </message>
-    <message>
-        <source>Could not save the sample: {reason}</source>
-        <translation>无法保存样本：{reason}</translation>
-    </message>
-    <message>
-        <source>Already saved as {label}.</source>
-        <translation>已保存为 {label}。</translation>
-    </message>
-    <message>
-        <source>Saved as {label}{it_said}: sample #{id}. Undo brings the drawing back.</source>
-        <translation>已保存为 {label}{it_said}：样本 #{id}。撤销可恢复这次书写。</translation>
-    </message>
-    <message>
-        <source>Digit {n} is already saved as {label}.</source>
-        <translation>第 {n} 位已保存为 {label}。</translation>
-    </message>
-    <message>
-        <source>Saved digit {n} of {number} as {label}{it_said}: sample #{id}.</source>
-        <translation>已将 {number} 的第 {n} 位保存为 {label}{it_said}：样本 #{id}。</translation>
-    </message>
-    <message>
-        <source> (it said {answer})</source>
-        <translation>（模型识别为 {answer}）</translation>
     </message>
 </context>
 <context>
@@ -817,6 +752,77 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
     <message>
         <source>Nothing was imported</source>
         <translation>没有导入任何内容</translation>
+    </message>
+</context>
+<context>
+    <name>TeachingPanel</name>
+    <message>
+        <source>Wrong? The right digit is:</source>
+        <translation>认错了？正确的数字是：</translation>
+    </message>
+    <message>
+        <source>Click the right digit or press its key: the drawing is saved as your sample</source>
+        <translation>点击正确的数字或按下对应按键：这次书写将保存为你的样本</translation>
+    </message>
+    <message>
+        <source>Save this drawing as a {digit} (key {digit})</source>
+        <translation>将这次书写保存为 {digit}（按键 {digit}）</translation>
+    </message>
+    <message>
+        <source>Save this drawing as not a digit (key N)</source>
+        <translation>将这次书写保存为“不是数字”（按键 N）</translation>
+    </message>
+    <message>
+        <source>✓ Right: keep as a sample</source>
+        <translation>✓ 正确：保存为样本</translation>
+    </message>
+    <message>
+        <source>Save this drawing with the recognised digit</source>
+        <translation>按识别出的数字保存这次书写</translation>
+    </message>
+    <message>
+        <source>Wrong? Digit {n} is really:</source>
+        <translation>认错了？第 {n} 位其实是：</translation>
+    </message>
+    <message>
+        <source>Wait for the guess of this drawing, then keep it.</source>
+        <translation>请等待这次书写的识别结果，然后再保存。</translation>
+    </message>
+    <message>
+        <source>Kept the {count} digits of {number} as samples ({new} new).</source>
+        <translation>已将 {number} 的 {count} 位数字保存为样本（新增 {new} 个）。</translation>
+    </message>
+    <message>
+        <source>Draw a digit first, then give its label.</source>
+        <translation>请先写一个数字，再给出它的标签。</translation>
+    </message>
+    <message>
+        <source>Already saved as {label}.</source>
+        <translation>已保存为 {label}。</translation>
+    </message>
+    <message>
+        <source>Saved as {label}{it_said}: sample #{id}. Undo brings the drawing back.</source>
+        <translation>已保存为 {label}{it_said}：样本 #{id}。撤销可恢复这次书写。</translation>
+    </message>
+    <message>
+        <source>Digit {n} is already saved as {label}.</source>
+        <translation>第 {n} 位已保存为 {label}。</translation>
+    </message>
+    <message>
+        <source>Saved digit {n} of {number} as {label}{it_said}: sample #{id}.</source>
+        <translation>已将 {number} 的第 {n} 位保存为 {label}{it_said}：样本 #{id}。</translation>
+    </message>
+    <message>
+        <source>Could not save the samples: {reason}</source>
+        <translation>无法保存样本：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not save the sample: {reason}</source>
+        <translation>无法保存样本：{reason}</translation>
+    </message>
+    <message>
+        <source> (it said {answer})</source>
+        <translation>（模型识别为 {answer}）</translation>
     </message>
 </context>
 <context>
