@@ -90,7 +90,7 @@ def replay_one(window, strokes, fraction, center, app) -> tuple[str, float]:
     while page.shown_request != final_id and time.perf_counter() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     guard.stop()
-    return page.digit_label.text(), (window.shown_times.get(final_id, float("nan")) - pen_up) * 1000
+    return page.shown_text(), (window.shown_times.get(final_id, float("nan")) - pen_up) * 1000
 
 
 def replay(window, samples, fraction, center, app) -> dict:

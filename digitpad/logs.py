@@ -30,6 +30,10 @@ class QuietFileHandler(logging.handlers.RotatingFileHandler):
 
     failed = False
 
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
         if not self.failed:
             self.failed = True
@@ -37,7 +41,6 @@ class QuietFileHandler(logging.handlers.RotatingFileHandler):
                 f"digitpad: warning: the log file {self.baseFilename} cannot be written; logging to it stops",
                 file=sys.stderr,
             )
-        logging.getLogger("digitpad").removeHandler(self)
 
 
 def log_path() -> Path:

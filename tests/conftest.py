@@ -15,6 +15,21 @@ def user_data_dir(tmp_path, monkeypatch):
     return data
 
 
+@pytest.fixture(autouse=True)
+def logging_handlers():
+    """A test that runs the CLI in-process sets up logging to the stderr pytest captured then:
+    the handlers go with the test, so later tests never write to a closed stream."""
+    import logging
+
+    root = logging.getLogger("digitpad")
+    before = list(root.handlers)
+    yield
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+
+
 @pytest.fixture(scope="session")
 def qapp_args():
     return ["digitpad-tests"]

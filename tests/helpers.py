@@ -91,3 +91,16 @@ def compose_number(digits: dict, text: str, gap: float = 0.3, height: float = 10
 def dot(x: float, y: float, r: float = 2.0) -> list[list[float]]:
     """A dot of radius `r` at (x, y) as one small closed stroke: a full stop, the pen's touch."""
     return [[x + r * np.cos(t), y + r * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 8)]
+
+
+def settle(qtbot, view, action=None, timeout=20000):
+    """Run `action()` (an edit on My samples, done on a background thread) and wait until it
+    and what follows it on the GUI thread are over."""
+    if action is None:
+        if view.busy():
+            with qtbot.waitSignal(view.tasks.finished, timeout=timeout):
+                pass
+        return None
+    with qtbot.waitSignal(view.tasks.finished, timeout=timeout):
+        result = action()
+    return result

@@ -29,13 +29,13 @@ def test_window_is_usable_before_the_model_is_ready(qtbot):
     # The model loads on a worker thread: right after start-up the window says so.
     assert not win.service.ready
     assert "Loading model" in win.draw_page.confidence_label.text()
-    assert "Loading model" in win.statusBar().currentMessage()
+    assert "Loading model" in win.model_label.text()
     draw_stroke(win.draw_page.canvas, [(100, 50), (110, 150), (120, 250)])
     assert len(win.draw_page.canvas.strokes()) == 1
     # ... and recognises what was drawn meanwhile as soon as the model is ready.
     with qtbot.waitSignal(win.draw_page.prediction_shown, timeout=30000):
         pass
-    assert win.draw_page.digit_label.text() == "1"
+    assert win.draw_page.shown_text() == "1"
     win.close()
 
 
@@ -45,7 +45,7 @@ def test_drawn_digits_are_recognised_live(qtbot, window, selftest_digits):
     for label, strokes in selftest_digits.items():
         page.clear_action.trigger()
         draw_digit(qtbot, window, strokes)
-        assert page.digit_label.text() == str(label)
+        assert page.shown_text() == str(label)
         assert page.current_prediction.digit == label
         assert "sure" in page.confidence_label.text()
         assert np.isclose(page.chart.values.sum(), 1.0, atol=1e-3)
@@ -56,7 +56,7 @@ def test_drawn_digits_are_recognised_live(qtbot, window, selftest_digits):
 def test_small_off_centre_digit_is_recognised(qtbot, window, selftest_digits):
     wait_ready(qtbot, window)
     draw_digit(qtbot, window, selftest_digits[7], fraction=0.3, center=(0.25, 0.75))
-    assert window.draw_page.digit_label.text() == "7"
+    assert window.draw_page.shown_text() == "7"
 
 
 def test_prediction_updates_while_drawing(qtbot, window):
@@ -74,7 +74,7 @@ def test_prediction_updates_while_drawing(qtbot, window):
     qtbot.waitUntil(lambda: len(shown) >= 1, timeout=5000)
     assert canvas.is_drawing()  # answers came before pen-up
     replay.release(canvas, 200, 300)
-    qtbot.waitUntil(lambda: not canvas.is_drawing() and page.digit_label.text() == "1", timeout=5000)
+    qtbot.waitUntil(lambda: not canvas.is_drawing() and page.shown_text() == "1", timeout=5000)
 
 
 def test_undo_redo_clear_with_keys(qtbot, window, selftest_digits):
@@ -82,7 +82,7 @@ def test_undo_redo_clear_with_keys(qtbot, window, selftest_digits):
     page = window.draw_page
     canvas = page.canvas
     draw_digit(qtbot, window, selftest_digits[4])  # two strokes
-    assert len(canvas.strokes()) == 2 and page.digit_label.text() == "4"
+    assert len(canvas.strokes()) == 2 and page.shown_text() == "4"
     assert not page.redo_action.isEnabled()
 
     canvas.setFocus()
@@ -91,18 +91,18 @@ def test_undo_redo_clear_with_keys(qtbot, window, selftest_digits):
     assert len(canvas.strokes()) == 1 and page.redo_action.isEnabled()
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     wait_shown(qtbot, window)
-    assert len(canvas.strokes()) == 2 and page.digit_label.text() == "4"
+    assert len(canvas.strokes()) == 2 and page.shown_text() == "4"
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert len(canvas.strokes()) == 2
 
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert canvas.is_empty()
-    assert page.digit_label.text() == "" and page.current_prediction is None
+    assert page.shown_text() == "" and page.current_prediction is None
     assert page.chart.values.sum() == 0 and page.preview.pixmap().isNull()
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the clear
     wait_shown(qtbot, window)
-    assert len(canvas.strokes()) == 2 and page.digit_label.text() == "4"
+    assert len(canvas.strokes()) == 2 and page.shown_text() == "4"
     qtbot.keyClick(canvas, Qt.Key.Key_Delete)
     assert canvas.is_empty()
 
@@ -114,13 +114,13 @@ def test_clear_button(qtbot, window, selftest_digits):
 
     button = next(b for b in window.findChildren(QToolButton) if b.text() == "Clear")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.draw_page.canvas.is_empty() and window.draw_page.digit_label.text() == ""
+    assert window.draw_page.canvas.is_empty() and window.draw_page.shown_text() == ""
 
 
 def test_empty_canvas_shows_no_guess(qtbot, window):
     wait_ready(qtbot, window)
     page = window.draw_page
-    assert page.current_prediction is None and page.digit_label.text() == ""
+    assert page.current_prediction is None and page.shown_text() == ""
     assert page.confidence_label.text() == "Draw a digit or a number"
 
 
@@ -138,7 +138,7 @@ def test_broken_active_model_falls_back_with_a_message(qtbot, user_data_dir, sel
     assert "mine.keras" in win.last_error
     assert win.draw_page.warning.isVisible() and "bundled model" in win.draw_page.warning.text()
     draw_digit(qtbot, win, selftest_digits[3])
-    assert win.draw_page.digit_label.text() == "3"
+    assert win.draw_page.shown_text() == "3"
     win.close()
 
 

@@ -75,7 +75,7 @@ w = MainWindow()
 w.show()
 app.processEvents()
 texts = [w.tabs.tabText(i) for i in range(w.tabs.count())]
-texts += [w.statusBar().currentMessage()]
+texts += [w.statusBar().currentMessage(), w.model_label.text()]
 menus = [a.menu() for a in w.menuBar().actions()]
 while menus:
     menu = menus.pop()

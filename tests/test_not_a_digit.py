@@ -24,7 +24,7 @@ LETTER_W = [[(0, 0), (20, 100), (50, 30), (80, 100), (100, 0)]]
 def test_non_digits_are_rejected_in_the_window(qtbot, window, strokes):
     page = window.draw_page
     draw_digit(qtbot, window, strokes)
-    assert page.digit_label.text() == "Not a digit"
+    assert page.shown_text() == "Not a digit"
     prediction = page.current_prediction
     assert prediction.digit is None and prediction.label == NOT_A_DIGIT
     assert len(page.chart.values) == 11 and page.chart.values.argmax() == NOT_A_DIGIT
@@ -33,7 +33,7 @@ def test_non_digits_are_rejected_in_the_window(qtbot, window, strokes):
 def test_a_digit_is_still_a_digit_and_can_be_taught_as_not_one(qtbot, window, selftest_digits):
     page = window.draw_page
     draw_digit(qtbot, window, selftest_digits[8])
-    assert page.digit_label.text() == "8"
+    assert page.shown_text() == "8"
     qtbot.mouseClick(page.teaching.not_digit_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
     assert sample.label == NOT_A_DIGIT and sample.guess == 8
@@ -84,7 +84,7 @@ def test_a_ten_output_model_still_loads_and_reads_digits(qtbot, main_window, ten
     draw_digit(qtbot, window, selftest_digits[0])
     prediction = window.draw_page.current_prediction
     assert len(prediction.probabilities) == 10 and window.draw_page.chart.values[NOT_A_DIGIT] == 0
-    assert window.draw_page.digit_label.text() == "0"
+    assert window.draw_page.shown_text() == "0"
 
 
 def test_fine_tuning_keeps_the_eleventh_output_and_learns_the_samples(bundled_model, mnist, selftest_digits):

@@ -24,16 +24,16 @@ def test_a_number_is_read_with_a_box_per_digit(qtbot, window, selftest_digits):
     page = window.draw_page
     assert page.canvas.width() >= 560  # room for a six-digit number
     draw_number(qtbot, window, compose_number(selftest_digits, "2026"))
-    assert page.digit_label.text() == "2026"
+    assert page.shown_text() == "2026"
     assert len(page.canvas.boxes()) == 4
     visible = [b.text() for b in page.chooser_buttons if b.isVisible()]
     assert visible == ["2", "0", "2", "6"]
     # Undo the last stroke: the number updates live.
     page.undo_action.trigger()
     wait_shown(qtbot, window)
-    assert page.digit_label.text() == "202"
+    assert page.shown_text() == "202"
     page.clear_action.trigger()
-    assert page.digit_label.text() == "" and page.canvas.boxes() == [] and page.current_prediction is None
+    assert page.shown_text() == "" and page.canvas.boxes() == [] and page.current_prediction is None
 
 
 def test_a_digit_kept_without_the_speck_beside_it(qtbot, window, selftest_digits):
@@ -43,7 +43,7 @@ def test_a_digit_kept_without_the_speck_beside_it(qtbot, window, selftest_digits
     four = compose_number(selftest_digits, "4")
     right = max(x for s in four for x, _ in s)
     placed = draw_number(qtbot, window, [*four, dot(right + 120, 100)])
-    assert page.digit_label.text() == "4" and page.current_reading.is_single
+    assert page.shown_text() == "4" and page.current_reading.is_single
     qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
     assert sample.label == 4 and len(sample.strokes) == len(four)
@@ -57,13 +57,13 @@ def test_multi_stroke_touching_and_late_strokes(qtbot, window, selftest_digits):
     strokes[2] = (np.asarray(strokes[2]) - [0.25 * 100, 0]).tolist()
     strokes[3] = (np.asarray(strokes[3]) - [0.25 * 100, 0]).tolist()
     draw_number(qtbot, window, strokes, order=[0, 2, 3, 1])
-    assert page.digit_label.text() == "471"
+    assert page.shown_text() == "471"
 
 
 def test_selecting_and_correcting_one_digit_stores_its_strokes(qtbot, window, selftest_digits):
     page = window.draw_page
     placed = draw_number(qtbot, window, compose_number(selftest_digits, "83"))
-    assert page.digit_label.text() == "83"
+    assert page.shown_text() == "83"
     reading = page.current_reading
     qtbot.mouseClick(page.chooser_buttons[0], Qt.MouseButton.LeftButton)
     assert page.selected == 0
@@ -94,15 +94,16 @@ def test_selecting_and_correcting_one_digit_stores_its_strokes(qtbot, window, se
     assert sample.strokes[0][0] == pytest.approx(list(placed[1][0]), abs=0.01)
     assert "digit 2 of 83 as a 5 (it said 3)" in page.teaching.saved_label.text()
     assert len(page.canvas.strokes()) == 2
-    # Keeping a number keeps each of its digits.
+    assert page.shown_text() == "85" and page.chooser_buttons[1].text() == "5"  # the number uses the correction
+    # Keeping a number keeps each of its digits, as shown: the corrected 5 is already there.
     qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
-    assert sorted((s.label, s.guess) for s in window.sample_store.all()) == [(3, 3), (5, 3), (8, 8)]
+    assert sorted((s.label, s.guess) for s in window.sample_store.all()) == [(5, 3), (8, 8)]
     assert page.canvas.is_empty()
 
 
 def test_one_digit_is_shown_as_before(qtbot, window, selftest_digits):
     page = window.draw_page
     draw_digit(qtbot, window, selftest_digits[4])
-    assert page.digit_label.text() == "4"
+    assert page.shown_text() == "4"
     assert not any(b.isVisible() for b in page.chooser_buttons)
     assert page.canvas.boxes() == [] or len(page.canvas.boxes()) == 1

@@ -23,7 +23,7 @@ def open_and_wait(qtbot, window, path):
 def test_open_a_photo_read_it_keep_it_clear_and_undo(qtbot, window):
     page = window.draw_page
     open_and_wait(qtbot, window, PHOTOS / "ruled-7.jpg")
-    assert page.digit_label.text() == "7"
+    assert page.shown_text() == "7"
     assert "Opened ruled-7.jpg" in page.teaching.saved_label.text()
     qtbot.mouseClick(page.teaching.keep_button, Qt.MouseButton.LeftButton)
     [sample] = window.sample_store.all()
@@ -32,14 +32,14 @@ def test_open_a_photo_read_it_keep_it_clear_and_undo(qtbot, window):
     page.undo_action.trigger()
     assert page.canvas.picture() is not None
     page.clear_action.trigger()
-    assert page.canvas.picture() is None and page.digit_label.text() == ""
+    assert page.canvas.picture() is None and page.shown_text() == ""
 
 
 def test_a_picture_of_a_number_gets_a_box_per_digit(qtbot, window, selftest_digits, tmp_path):
     picture = render_strokes_png(compose_number(selftest_digits, "386"), tmp_path / "n.png", size=(600, 200), pen=9)
     open_and_wait(qtbot, window, picture)
     page = window.draw_page
-    assert page.digit_label.text() == "386"
+    assert page.shown_text() == "386"
     boxes = page.canvas.boxes()
     assert len(boxes) == 3
     rect = page.canvas.picture_rect()  # boxes are where the digits show on the canvas
@@ -63,7 +63,7 @@ def test_a_number_on_a_scanned_page_reads_on_the_canvas_as_predict_reads_it(
     page.paste(Image.open(number).convert("L").point(lambda v: min(v, 235)), (700, 1200))
     page.save(tmp_path / "page.png")
     open_and_wait(qtbot, window, tmp_path / "page.png")
-    assert window.draw_page.digit_label.text() == "386"
+    assert window.draw_page.shown_text() == "386"
     canvas = window.draw_page.canvas
     rect = canvas.picture_rect()
     assert canvas.height() < 400  # the page shows small: the number is a few pixels tall
@@ -91,7 +91,7 @@ def test_strokes_drawn_beside_a_picture_are_read_with_it(qtbot, window, selftest
     for stroke in fit_strokes(selftest_digits[8], canvas.width(), canvas.height(), 0.5, (beside, 0.5)):
         draw_stroke(canvas, stroke)
     wait_shown(qtbot, window)
-    assert window.draw_page.digit_label.text() == "38"
+    assert window.draw_page.shown_text() == "38"
     three, eight = canvas.boxes()
     assert rect.left() <= three[0] < three[2] <= rect.right() and eight[0] > rect.right()
 
@@ -105,7 +105,7 @@ def test_a_photo_of_a_sheet_on_a_dark_desk_reads_on_the_canvas_too(qtbot, window
     photo[60:260, 80:300] = np.asarray(Image.open(png).convert("L")) * 0.9
     Image.fromarray(photo).save(tmp_path / "desk.png")
     open_and_wait(qtbot, window, tmp_path / "desk.png")
-    assert window.draw_page.digit_label.text() == "7"  # the canvas around it was white: "5"-like edges
+    assert window.draw_page.shown_text() == "7"  # the canvas around it was white: "5"-like edges
 
 
 def test_drop_and_paste(qtbot, window, selftest_digits, tmp_path):
@@ -120,14 +120,14 @@ def test_drop_and_paste(qtbot, window, selftest_digits, tmp_path):
     QApplication.sendEvent(canvas, QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, buttons, keys))
     qtbot.waitUntil(lambda: canvas.picture() is not None, timeout=10000)
     wait_shown(qtbot, window)
-    assert page.digit_label.text() == "2"
+    assert page.shown_text() == "2"
     # A picture on the clipboard (a screenshot, say), pasted with Ctrl+V.
     image = QImage(str(render_strokes_png(selftest_digits[5], tmp_path / "five.png")))
     QApplication.clipboard().setImage(image)
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     wait_shown(qtbot, window)
-    assert page.digit_label.text() == "5"
+    assert page.shown_text() == "5"
     QApplication.clipboard().setText("just text")
     page.paste_action.trigger()
     assert "Nothing to paste" in page.teaching.saved_label.text()
@@ -142,11 +142,11 @@ def test_bad_files_are_a_message_and_change_nothing(qtbot, window, selftest_digi
     for path, reason in ((junk, "not an image file"), (tmp_path / "missing.png", "no such file")):
         page.show_picture(str(path))
         qtbot.waitUntil(lambda reason=reason: reason in page.teaching.saved_label.text(), timeout=10000)
-        assert page.canvas.picture() is before and page.digit_label.text() == "8"
+        assert page.canvas.picture() is before and page.shown_text() == "8"
     blank = tmp_path / "blank.png"
     white = QImage(300, 200, QImage.Format.Format_RGB888)
     white.fill(Qt.GlobalColor.white)
     white.save(str(blank))
     open_and_wait(qtbot, window, blank)
-    assert page.digit_label.text() == "" and page.current_prediction is None
+    assert page.shown_text() == "" and page.current_prediction is None
     assert "No handwriting" in page.confidence_label.text()

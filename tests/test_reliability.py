@@ -31,19 +31,19 @@ def add(store, label, shift=0):
 def test_restore_after_the_newest_sample_was_deleted_and_another_saved(tmp_path):
     store = SampleStore(tmp_path / "s.sqlite3")
     first, newest = add(store, 1, 1), add(store, 2, 2)
-    removed = store.delete([newest])
+    op = store.delete([newest])
     third = add(store, 3, 3)
     assert third != newest  # ids are never reused
-    assert store.restore(removed) == 1
+    assert store.restore(op) == ([newest], 1)
     assert sorted(s.id for s in store.all()) == sorted([first, newest, third])
 
 
 def test_restore_reports_a_sample_saved_again_meanwhile(tmp_path):
     store = SampleStore(tmp_path / "s.sqlite3")
     sample_id = add(store, 4, 4)
-    removed = store.delete([sample_id])
+    op = store.delete([sample_id])
     add(store, 4, 4)  # the very same drawing, saved again
-    assert store.restore(removed) == 0
+    assert store.restore(op) == ([], 1)
     assert store.count() == 1
 
 

@@ -52,9 +52,9 @@ def test_relabel_delete_restore_filter_counts(store, selftest_digits):
     store.relabel([ids[1]], 7)
     assert [s.label for s in store.all(label=7)] == [7, 7]
     assert store.counts()[1] == 0 and store.counts()[7] == 2
-    removed = store.delete(ids[:3])
-    assert store.count() == 7 and len(removed) == 3
-    assert store.restore(removed) == 3  # undo
+    op = store.delete(ids[:3])
+    assert store.count() == 7 and store.deleted_count(op) == 3
+    assert store.restore(op) == (ids[:3], 3)  # undo
     assert store.count() == 10 and [s.id for s in store.all()] == ids
     with pytest.raises(ValueError):
         store.relabel([ids[0]], 12)

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QTimer, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -24,6 +25,28 @@ def _qt_messages(mode, context, message) -> None:
         print(message, file=sys.stderr)
 
 
+NO_DISPLAY = (
+    "digitpad: no display was found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot "
+    "open. The command line works without one: digitpad-cli predict IMAGE..., evaluate, train, export "
+    "(see digitpad --help); to run the window off screen, set QT_QPA_PLATFORM=offscreen."
+)
+
+
+def display_problem(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
+    """Why the window cannot open here, in words, or None. Qt itself aborts the process (exit
+    134) with a message about libxcb-cursor0 when a Linux desktop has no display: said first."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux"):
+        return None
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if chosen and not chosen.startswith(("xcb", "wayland")):
+        return None  # offscreen, minimal, eglfs, vnc...: no display needed
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY
+
+
 def make_app(argv=None) -> QApplication:
     qInstallMessageHandler(_qt_messages)
     existing = QApplication.instance()
@@ -40,6 +63,10 @@ def make_app(argv=None) -> QApplication:
 
 
 def run_app(argv=None) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
 
     setup_logging()
     app = make_app(argv)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
@@ -9,7 +11,11 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.reading.preprocess import BOX, STROKE_WIDTH
 
-PEN_WIDTH_FRACTION = 0.045  # of the canvas side: looks like a marker at any window size
+# The ink on screen: a pen's line for the canvas's size (a 300-pixel canvas draws 5 pixels wide;
+# 14 made a small digit a blob). The model's input is redrawn at MNIST's width whatever this is.
+PEN_WIDTH_FRACTION = 1 / 60  # of the canvas's shorter side
+PEN_WIDTH_RANGE = (3.0, 8.0)  # pixels
+DOUBT_COLOUR = "#c05600"  # a digit read with little confidence (its box, its figure in the answer)
 COMPOSITE_SIDE = 2048  # pixels: the largest side of the canvas's picture as it is read
 
 
@@ -41,6 +47,7 @@ class DrawingCanvas(QWidget):
         self._current: list[tuple[float, float]] | None = None
         self._boxes: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 of each digit read
         self._selected_box: int | None = None
+        self._doubtful: set[int] = set()  # boxes of digits read with little confidence
         self._evidence = None  # (QPixmap, QRectF): the evidence map laid over the drawing
 
     # -- the drawing as data -------------------------------------------------------------
@@ -135,11 +142,13 @@ class DrawingCanvas(QWidget):
         self.stroke_finished.emit()
 
     # -- the digits of the reading shown -------------------------------------------------
-    def set_boxes(self, boxes, selected: int | None = None) -> None:
-        """Boxes (x0, y0, x1, y1 in widget pixels) around the digits read; `selected` stands out.
-        Fewer than two boxes are not drawn: one digit needs no box."""
+    def set_boxes(self, boxes, selected: int | None = None, doubtful: Iterable[int] = ()) -> None:
+        """Boxes (x0, y0, x1, y1 in widget pixels) around the digits read; `selected` stands out,
+        the `doubtful` ones (read with little confidence) are drawn in orange. Fewer than two
+        boxes are not drawn: one digit needs no box."""
         self._boxes = [(float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in boxes]
         self._selected_box = selected
+        self._doubtful = set(doubtful)
         self.update()
 
     def set_evidence(self, pixmap, image=None, box=None) -> None:
@@ -297,7 +306,8 @@ class DrawingCanvas(QWidget):
 
     # -- painting ------------------------------------------------------------------------
     def pen_width(self) -> float:
-        return max(6.0, min(self.width(), self.height()) * PEN_WIDTH_FRACTION)
+        low, high = PEN_WIDTH_RANGE
+        return max(low, min(high, min(self.width(), self.height()) * PEN_WIDTH_FRACTION))
 
     def paintEvent(self, event):
         painter = QPainter(self)
@@ -367,6 +377,8 @@ class DrawingCanvas(QWidget):
         for index, (x0, y0, x1, y1) in enumerate(self._boxes):
             selected = index == self._selected_box
             color = QColor("#2b7bd6") if selected else QColor(self.palette().mid().color())
+            if index in self._doubtful:
+                color = QColor(DOUBT_COLOUR)
             style = Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DashLine
             painter.setPen(QPen(color, 2.5 if selected else 1.2, style))
             painter.setBrush(Qt.BrushStyle.NoBrush)

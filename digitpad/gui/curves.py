@@ -17,9 +17,12 @@ class CurvePlot(pg.PlotWidget):
         self.setTitle(title, size="10pt")
         self.setLabel("bottom", self.tr("epoch"))
         self.setLabel("left", ylabel)
+        # Epochs read as epochs: without this, pyqtgraph writes the first epoch's fractions as
+        # "epoch (x0.001)" with ticks 0-600.
+        self.getAxis("bottom").enableAutoSIPrefix(False)
         self.getAxis("left").enableAutoSIPrefix(False)
         self.setMinimumSize(220, 160)
-        self.addLegend(offset=legend_offset, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
+        self.legend = self.addLegend(offset=legend_offset, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
         self.showGrid(x=True, y=True, alpha=0.2)
         self.setMouseEnabled(False, False)
         self.hideButtons()
@@ -38,6 +41,13 @@ class CurvePlot(pg.PlotWidget):
         self.val_x: list[float] = []
         self.val_y: list[float] = []
         self.dirty = False
+
+    def show_validation(self, shown: bool) -> None:
+        """The validation curve (and its legend entry) only for a run that has a validation split."""
+        self.legend.removeItem(self.val_curve)
+        if shown:
+            self.legend.addItem(self.val_curve, self.tr("validation"))
+        self.val_curve.setVisible(shown)
 
     def add_point(self, series: str, x: float, y: float) -> None:
         """Append a point to the TRAINING or VALIDATION curve; drawn at the next `refresh`."""

@@ -10,20 +10,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from digitpad.classes import NOT_A_DIGIT
 from digitpad.gui.answer_panel import PREVIEW_SIDE, AnswerPanel
 from digitpad.gui.canvas import DrawingCanvas
 from digitpad.gui.i18n import label_text, not_a_digit_text
-from digitpad.gui.images import MAX_PICTURE_SIDE, evidence_pixmap, grayscale_pixmap, load_picture, qimage_of
+from digitpad.gui.images import evidence_pixmap, grayscale_pixmap
+from digitpad.gui.picture_input import PictureInput
 from digitpad.gui.probability_chart import ProbabilityChart
 from digitpad.gui.teaching import TeachingPanel
-from digitpad.gui.workers import BackgroundTask, RecognitionService
+from digitpad.gui.workers import RecognitionService
 from digitpad.reading.answers import NumberReading, Prediction
-from digitpad.reading.preprocess import PictureError
 from digitpad.storage.samples import SampleStore
 
 LIVE_UPDATE_MS = 50  # while drawing, at most ~20 guesses a second
+DOUBT_BELOW = 0.6  # a digit of a number read with less confidence than this is marked as doubtful
 EVIDENCE_SIDE = 280  # the evidence drawn over the digit's box on the canvas
 
 
@@ -36,12 +38,12 @@ class DrawPage(QWidget):
         self.service = service
         self.sample_store = sample_store  # or None: no teaching
         self.current_reading: NumberReading | None = None  # on screen
+        self.corrections: dict[int, int] = {}  # digit index -> the label a person gave it
         self.selected: int | None = None  # the index of the selected digit in it
         self.shown_request = 0  # the request id of the answer on screen
         self.evidence = None  # the (28, 28) map on screen, or None
         self._explain_token: int | None = None  # the explanation asked for last
         self._explain_for: int | None = None  # a class chosen on the chart, else the answer's
-        self._picture_task: BackgroundTask | None = None
         self._is_current = True
         self._build_widgets()
         self._build_actions()
@@ -58,6 +60,7 @@ class DrawPage(QWidget):
         self.chart = ProbabilityChart()
         self.chart.setMaximumHeight(240)
         self.teaching = TeachingPanel(self, self)
+        self.pictures = PictureInput(self.canvas, self._say, self)
         self.teaching.setVisible(self.sample_store is not None)
         self.warning = QLabel()
         self.warning.setWordWrap(True)
@@ -144,6 +147,7 @@ class DrawPage(QWidget):
     # -- the drawing ------------------------------------------------------------------------
     def _on_strokes_changed(self) -> None:
         self._update_actions()
+        self.teaching.update_keep(False)  # until the answer for the drawing as it is now
         if self.canvas.is_drawing():  # pen is down: throttle
             if not self._live_timer.isActive():
                 self._live_timer.start()
@@ -176,61 +180,24 @@ class DrawPage(QWidget):
         else:
             self.service.request(self.canvas.strokes())
 
-    # -- pictures ------------------------------------------------------------------------
+    # -- pictures (opened by gui.picture_input) -----------------------------------------------
     def show_picture(self, picture: QImage | str | Path) -> None:
-        """Put a picture on the canvas to read it: a file path (opened on a worker thread, so a
-        huge or slow file never freezes the window) or a QImage (dropped or pasted)."""
-        if isinstance(picture, QImage):
-            if picture.isNull():
-                self._say(self.tr("That picture is empty."), error=True)
-                return
-            if max(picture.width(), picture.height()) > MAX_PICTURE_SIDE:
-                picture = picture.scaled(
-                    MAX_PICTURE_SIDE,
-                    MAX_PICTURE_SIDE,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            self.canvas.set_picture(picture.convertToFormat(QImage.Format.Format_RGB888))
-            self._say(self.tr("Picture pasted. Clear removes it; Undo brings back what was there."))
-            return
-        path = str(picture)
-        self._say(self.tr("Opening {path}…").format(path=path))
-        task = self._picture_task = BackgroundTask(lambda: load_picture(path), self)
-        task.done.connect(lambda image, path=path: self._picture_loaded(task, path, image))
-        task.failed.connect(lambda exc, path=path: self._picture_failed(task, path, exc))
-        task.start()
-
-    def _picture_loaded(self, task: BackgroundTask, path: str, image: Any) -> None:
-        if task is not self._picture_task:
-            return  # a newer picture was asked for
-        self.canvas.set_picture(qimage_of(image))
-        self._say(
-            self.tr("Opened {name}. Clear removes it; Undo brings back what was there.").format(name=Path(path).name)
-        )
-
-    def _picture_failed(self, task: BackgroundTask, path: str, exc: Exception) -> None:
-        if task is not self._picture_task:
-            return
-        reason = str(exc) if isinstance(exc, PictureError) else f"{type(exc).__name__}: {exc}"
-        self._say(self.tr("Could not open {name}: {reason}").format(name=Path(path).name, reason=reason), error=True)
+        self.pictures.show(picture)
 
     def paste(self) -> None:
-        """Ctrl+V: a picture on the clipboard, or a picture file copied in a file manager."""
-        mime = QApplication.clipboard().mimeData()
-        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime is not None else []
-        if files:
-            self.show_picture(files[0])
-        elif mime is not None and mime.hasImage():
-            self.show_picture(QApplication.clipboard().image())
-        else:
-            self._say(self.tr("Nothing to paste: copy a picture, or a picture file in the file manager."), error=True)
+        self.pictures.paste()
 
     # -- the reading on screen -------------------------------------------------------------
     def _show_prediction(self, request_id: int, reading: NumberReading | None) -> None:
+        self._explain_for = None  # a bar clicked for the drawing before explains nothing now
+        self.corrections = {}  # ...and a correction of a digit of it neither
         self._display(reading)
         self.shown_request = request_id
         self.prediction_shown.emit(request_id)
+
+    def shown_text(self) -> str:
+        """The answer on screen as plain text: "7", "Not a digit", "2026", or ""."""
+        return self.answer.shown_text
 
     @property
     def current_prediction(self) -> Prediction | None:
@@ -266,20 +233,33 @@ class DrawPage(QWidget):
             text = not_a_digit_text() if digits[0].prediction.digit is None else digits[0].text
         else:
             keep = previous is not None and self.selected is not None and len(previous.digits) == len(digits)
-            # Keep the selection while the same number is refined; else the least sure digit.
-            self.selected = (
-                self.selected if keep else min(range(len(digits)), key=lambda i: digits[i].prediction.confidence)
-            )
+            # Keep the selection while the same number is refined; else the digit a person most
+            # likely corrects: the least sure one if it is doubtful, else the first.
+            self.selected = self.selected if keep else first_to_check(reading)
             text = reading.text
-        self.answer.set_answer_text(text)
-        self.answer.set_chooser([d.text for d in digits] if len(digits) > 1 else [])
+        doubtful = doubtful_digits(reading)
+        self.answer.set_answer_text(text, doubtful)
+        self.answer.set_chooser([d.text for d in digits] if len(digits) > 1 else [], doubtful)
         self._show_selected()
 
     def select_digit(self, index: int) -> None:
         """Show the probabilities and the model's view of digit `index` of the number shown."""
         if self.current_reading is not None and 0 <= index < len(self.current_reading.digits):
+            if index != self.selected:
+                self._explain_for = None  # the bar clicked was for the other digit
             self.selected = index
             self._show_selected()
+
+    def correct_digit(self, index: int, label: int) -> None:
+        """A person said digit `index` of the number on screen is `label`: the number shows it."""
+        reading = self.current_reading
+        if reading is None or not 0 <= index < len(reading.digits):
+            return
+        old = reading.digits[index].prediction
+        corrected = Prediction(None if label == NOT_A_DIGIT else label, 1.0, old.probabilities, old.image)
+        self.corrections[index] = label
+        self.current_reading = reading.with_digit(index, corrected)
+        self._display(self.current_reading)
 
     def _step_selection(self, step: int) -> None:
         if self.current_reading is not None and self.selected is not None:
@@ -288,15 +268,18 @@ class DrawPage(QWidget):
     def _show_selected(self) -> None:
         reading, index = self.current_reading, self.selected
         self.answer.check_chosen(index)
+        self.teaching.update_keep(reading is not None and index is not None)
         if reading is None or index is None:
             self.chart.set_probabilities(None)
             self.preview.clear()
             self._explain_token = None  # an explanation on its way is for a drawing now gone
             self._show_evidence(None, None)
             return
-        self.canvas.set_boxes([d.box for d in reading.digits], index)
+        self.canvas.set_boxes([d.box for d in reading.digits], index, doubtful_digits(reading))
         prediction = reading.digits[index].prediction
         sure = self.tr("{percent}% sure").format(percent=round(prediction.confidence * 100))
+        if index in doubtful_digits(reading):
+            sure = self.tr("{sure}: not sure, check it").format(sure=sure)
         if not reading.is_single:
             sure = self.tr("{count} digits · digit {n} is {label}, {sure}").format(
                 count=len(reading.digits), n=index + 1, label=label_text(prediction.label), sure=sure
@@ -321,9 +304,10 @@ class DrawPage(QWidget):
         if prediction is not None and label < len(prediction.probabilities):
             self._explain_for = label
             if not self.why_button.isChecked():
-                self.why_button.setChecked(True)  # requests it
-            else:
-                self._request_explanation()
+                self.why_button.blockSignals(True)  # on, without its toggle forgetting the bar
+                self.why_button.setChecked(True)
+                self.why_button.blockSignals(False)
+            self._request_explanation()
 
     def _request_explanation(self) -> None:
         prediction = self.current_prediction
@@ -332,6 +316,7 @@ class DrawPage(QWidget):
             return
         label = prediction.label if self._explain_for is None else self._explain_for
         self._explain_token = self.service.explain(prediction.image, label)
+        self.chart.set_explained(label)
 
     def _show_explanation(self, token: int, label: int, evidence: Any) -> None:
         if token == self._explain_token and self.why_button.isChecked():
@@ -343,6 +328,8 @@ class DrawPage(QWidget):
         if evidence is None or prediction is None or label is None or self.current_reading is None:
             self.why_label.setText("")
             self.canvas.set_evidence(None)
+            if not self.why_button.isChecked():
+                self.chart.set_explained(None)
             if prediction is not None and shown is not None:  # the plain view back
                 self.preview.setPixmap(grayscale_pixmap(prediction.image, PREVIEW_SIDE))
             return
@@ -365,3 +352,16 @@ class DrawPage(QWidget):
     def show_warning(self, text: str | None) -> None:
         self.warning.setText(text or "")
         self.warning.setVisible(bool(text))
+
+
+def doubtful_digits(reading: NumberReading) -> set[int]:
+    """The digits of a number (never a lone digit) read with less confidence than DOUBT_BELOW."""
+    if reading.is_single:
+        return set()
+    return {i for i, d in enumerate(reading.digits) if d.prediction.confidence < DOUBT_BELOW}
+
+
+def first_to_check(reading: NumberReading) -> int:
+    """The digit of a new number selected first: the least sure if it is doubtful, else the first."""
+    least = min(range(len(reading.digits)), key=lambda i: reading.digits[i].prediction.confidence)
+    return least if least in doubtful_digits(reading) else 0

@@ -75,3 +75,13 @@ def label_text(label: int) -> str:
     if label == NOT_A_DIGIT:
         return class_text(label)
     return QCoreApplication.translate("DigitPad", "a {digit}").format(digit=label)
+
+
+def qt_strings_without_translation() -> tuple[str, ...]:
+    """Qt's own file dialog labels that Qt 6.11's qtbase_zh_CN.qm lacks (their source text gained
+    a mnemonic, "&Look in:"), translated in DigitPad's .qm instead. Written out here so that
+    lupdate keeps them; the dialog looks them up itself, under Qt's context "QFileDialog"."""
+    return (
+        QCoreApplication.translate("QFileDialog", "&Look in:"),
+        QCoreApplication.translate("QFileDialog", "Files of &type:"),
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from digitpad import __version__
 from digitpad.gui.draw_page import DrawPage
@@ -31,6 +31,20 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self.setWindowTitle("DigitPad")  # the icon is the application's (gui.app.make_app)
         self.model_store = model_store or ModelStore()
+        self.last_error: str | None = None
+        self.last_export: str | None = None
+        self._open_stores()
+        self._build_tabs()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_signals()
+        self._show_start_problems()
+        self.resize(1100, 720)
+        geometry = QSettings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def _open_stores(self) -> None:
         try:  # the app keeps models and samples here; predict and evaluate need no folder
             self.model_store.models_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -42,51 +56,62 @@ class MainWindow(QMainWindow):
             log.warning("samples unavailable: %s", exc)
             self.sample_store = None
             self.samples_problem = self.tr("{reason} Saving samples is off until it can be opened.").format(reason=exc)
+
+    def _build_tabs(self) -> None:
         self.service = RecognitionService(self)
         self.draw_page = DrawPage(self.service, self.sample_store)
         self.samples_page = SamplesPage(self.sample_store, self.service) if self.sample_store is not None else None
         self.train_page = TrainPage(self.model_store, self.sample_store)
-        self.train_page.model_activated.connect(self.open_model)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_page, self.tr("Draw"))
         if self.samples_page is not None:
-            self.draw_page.sample_saved.connect(lambda _id: self.samples_page.refresh_from_store())
             self.tabs.addTab(self.samples_page, self.tr("My samples"))
         self.tabs.addTab(self.train_page, self.tr("Train"))
+        self.setCentralWidget(self.tabs)
+
+    def _build_status_bar(self) -> None:
+        # The model line is a permanent widget: a menu item's status tip clears showMessage's
+        # text for good, never this.
+        self.model_label = QLabel(self.tr("Loading model…"))
+        self.statusBar().addPermanentWidget(self.model_label, 1)
+
+    def _connect_signals(self) -> None:
+        self.train_page.model_activated.connect(self.open_model)
+        if self.samples_page is not None:
+            samples_page = self.samples_page
+            self.draw_page.sample_saved.connect(lambda _id: samples_page.refresh_from_store())
         self.tabs.currentChanged.connect(
             lambda _index: self.draw_page.set_current_tab(self.tabs.currentWidget() is self.draw_page)
         )
-        self.setCentralWidget(self.tabs)
-        self.last_error: str | None = None
-
         self.service.model_ready.connect(self._on_model_ready)
         self.service.model_failed.connect(self._on_model_failed)
         self.service.errored.connect(self._on_model_failed)
-        self._build_menus()
-        self.statusBar().showMessage(self.tr("Loading model…"))
-        if self.sample_store is not None and self.sample_store.recovered_from is not None:
+
+    def _show_start_problems(self) -> None:
+        store = self.sample_store
+        if store is not None and store.recovered_from is not None:
             self.last_error = self.tr(
                 "Your samples database was damaged and could not be read. It was moved "
                 "aside to {path}; DigitPad started a new, empty one."
-            ).format(path=self.sample_store.recovered_from)
+            ).format(path=store.recovered_from)
+        elif store is not None and store.migration is not None and store.migration.kept_aside:
+            self.last_error = self.tr(
+                "{count} samples saved by an older DigitPad break today's rules (a label out of range, a "
+                "damaged image) and were kept aside in the samples database, not shown; the others are here."
+            ).format(count=store.migration.kept_aside)
         elif self.samples_problem:
             self.last_error = self.samples_problem
         if self.last_error:
             self.draw_page.show_warning(self.last_error)
-        self.resize(1100, 720)
-        settings = QSettings()
-        geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         open_model = QAction(self.tr("&Open Model File…"), self)
-        open_model.setShortcut(QKeySequence.StandardKey.Open)
+        open_model.setShortcut(QKeySequence("Ctrl+Shift+O"))
         open_model.triggered.connect(self._choose_model_file)
         file_menu.addAction(open_model)
         open_image = QAction(self.tr("Open &Image…"), self)
-        open_image.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        open_image.setShortcut(QKeySequence.StandardKey.Open)  # Ctrl+O opens a picture, as people expect
         open_image.setToolTip(self.tr("Read a digit or a number in a picture: a photo, a scan, a screenshot"))
         open_image.triggered.connect(self._choose_picture_file)
         file_menu.addAction(open_image)
@@ -150,7 +175,7 @@ class MainWindow(QMainWindow):
                 self.draw_page.show_warning(self.tr("The model choice could not be saved: {reason}").format(reason=exc))
         self.train_page.refresh_models()
         name = Path(path).name if path else self.tr("the bundled model")
-        self.statusBar().showMessage(self.tr("Loading {name}…").format(name=name))
+        self.model_label.setText(self.tr("Loading {name}…").format(name=name))
         self.service.load(Path(path) if path else None)
 
     def _choose_model_file(self) -> None:
@@ -207,7 +232,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Exporting the model as {format} and checking it on MNIST…").format(format=fmt)
         )
-        self.last_export: str | None = None
+        self.last_export = None
         task = self._export_task = BackgroundTask(work, self)
         task.done.connect(self._exported)
         task.failed.connect(self._export_failed)
@@ -255,12 +280,12 @@ class MainWindow(QMainWindow):
             )
         else:
             text = self.tr("Model: {name}").format(name=loaded.name)
-        self.statusBar().showMessage(text)
+        self.model_label.setText(text)
 
     def _on_model_failed(self, message: str) -> None:
         self.last_error = message
         self.draw_page.show_warning(message)
-        self.statusBar().showMessage(self.tr("No model: recognition is off"))
+        self.model_label.setText(self.tr("No model: recognition is off"))
 
     def _about(self) -> None:
 

@@ -74,19 +74,18 @@ class ModelsPanel(QGroupBox):
             name = entry.name + (self.tr(" (bundled)") if entry.bundled else "")
             if entry.problem:
                 name += self.tr(" — unusable: it {0}").format(entry.problem)
-            accuracy = card.get("mnist_test_accuracy")
+            accuracy = card.mnist_test_accuracy
             cells = [
                 ("● " if is_active else "") + name,
-                f"{accuracy:.2%}" if isinstance(accuracy, (int, float)) else "?",
-                str(card.get("created", "?"))[:16].replace("T", " "),
+                "?" if accuracy is None else f"{accuracy:.2%}",
+                (card.created or "?")[:16].replace("T", " "),
             ]
-            architecture = card.get("architecture_description", card.get("architecture", "?"))
             details = self.tr("{0}\nArchitecture: {1}\nParameters: {2}\nData: {3}\nEpochs: {4}").format(
                 entry.path.name,
-                architecture,
-                card.get("parameters", "?"),
-                card.get("data", "?"),
-                card.get("epochs_run", "?"),
+                card.architecture_description or "?",
+                "?" if card.parameters is None else card.parameters,
+                card.data or "?",
+                "?" if card.epochs_run is None else card.epochs_run,
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -100,7 +99,7 @@ class ModelsPanel(QGroupBox):
                 self.table.setItem(row, col, item)
         self._update_buttons()
 
-    def selected_entry(self):
+    def selected_entry(self) -> ModelEntry | None:
         rows = self.table.selectionModel().selectedRows()
         return self.entries[rows[0].row()] if rows else None
 
@@ -112,8 +111,11 @@ class ModelsPanel(QGroupBox):
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
         self.use_button.setEnabled(entry is not None and entry.problem is None)
-        self.rename_button.setEnabled(entry is not None and not entry.bundled and entry.problem is None)
-        self.delete_button.setEnabled(entry is not None and not entry.bundled)
+        # Rename and Delete only for the user's own models: not the bundled one, nor a file
+        # opened from elsewhere (File > Open Model), which DigitPad must not delete.
+        own = entry is not None and self.model_store.owns(entry.path)
+        self.rename_button.setEnabled(own and entry is not None and entry.problem is None)
+        self.delete_button.setEnabled(own)
 
     def activate(self, path: Path | None) -> None:
         try:
@@ -133,7 +135,7 @@ class ModelsPanel(QGroupBox):
 
     def rename_selected(self, new_name: str | None = None) -> None:
         entry = self.selected_entry()
-        if entry is None or entry.bundled:
+        if entry is None or not self.model_store.owns(entry.path):
             return
         if new_name is None:
             new_name, ok = QInputDialog.getText(self, self.tr("Rename model"), self.tr("Name:"), text=entry.name)
@@ -141,13 +143,23 @@ class ModelsPanel(QGroupBox):
                 return
         new_name = new_name.strip()
         if new_name:
-            write_card(entry.path, {**entry.card, "name": new_name})
+            try:
+                write_card(entry.path, entry.card.updated(name=new_name))
+            except OSError as exc:
+                QMessageBox.warning(
+                    self,
+                    self.tr("Could not rename the model"),
+                    self.tr("Its card could not be written: {0}. The name was not changed.").format(
+                        exc.strerror or exc
+                    ),
+                )
+                return
             self.refresh()
             self.select_model(entry.path)
 
     def delete_selected(self, confirm: bool = True) -> None:
         entry = self.selected_entry()
-        if entry is None or entry.bundled:
+        if entry is None or not self.model_store.owns(entry.path):
             return
         if (
             confirm
@@ -158,7 +170,13 @@ class ModelsPanel(QGroupBox):
         ):
             return
         was_active = self.active_path == entry.path
-        self.model_store.delete(entry.path)
+        try:
+            self.model_store.delete(entry.path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self, self.tr("Could not delete the model"), self.tr("{0}. Nothing was deleted.").format(exc)
+            )
+            return
         if was_active:
             self.activate(None)  # deleting the active model falls back to the bundled one
         self.refresh()

@@ -21,7 +21,7 @@ class ProbabilityChart(pg.PlotWidget):
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.setMenuEnabled(False)
-        self.setYRange(0, 1, padding=0.02)
+        self.setYRange(-0.1, 1, padding=0.02)
         self.setXRange(-0.6, BAR_X[-1] + 0.6, padding=0)
         axis = self.getAxis("bottom")
         axis.setTicks([[(d, str(d)) for d in range(10)] + [(BAR_X[10], self.tr("none"))]])
@@ -35,7 +35,11 @@ class ProbabilityChart(pg.PlotWidget):
         self.setLabel("bottom", self.tr("digit, or none (not a digit)"))
         self._bars = pg.BarGraphItem(x=BAR_X, height=np.zeros(11), width=0.7, brush="#9aa5b1")
         self.addItem(self._bars)
+        self._marker = pg.ScatterPlotItem(symbol="t1", size=9, brush="#212529", pen=None)  # ▲ under the bar
+        self.addItem(self._marker)
         self.values = np.zeros(11)
+        self._brushes: list[str] = []
+        self.explained: int | None = None
         self.scene().sigMouseClicked.connect(self._clicked)
 
     bar_clicked = Signal(int)  # a click on (or above) a bar: 0-9, or 10 for "not a digit"
@@ -49,9 +53,24 @@ class ProbabilityChart(pg.PlotWidget):
     def set_probabilities(self, probs: np.ndarray | None, answer: int | None = None) -> None:
         """`answer` (0-10; default the largest bar) is the bar that stands out."""
         self.values = np.zeros(11)
-        brushes = ["#9aa5b1"] * 10 + ["#c9a27e"]
+        self._brushes = ["#9aa5b1"] * 10 + ["#c9a27e"]
         if probs is not None:
             probs = np.asarray(probs, dtype=float)
             self.values[: len(probs)] = probs
-            brushes[int(self.values.argmax()) if answer is None else answer] = "#2b7bd6"
-        self._bars.setOpts(height=self.values, brushes=brushes)
+            self._brushes[int(self.values.argmax()) if answer is None else answer] = "#2b7bd6"
+        self.explained = None
+        self._redraw()
+
+    def set_explained(self, label: int | None) -> None:
+        """Mark the bar whose evidence Show why shows (a dark outline and a marker under it), or none."""
+        self.explained = label
+        self._redraw()
+
+    def _redraw(self) -> None:
+        pens = [pg.mkPen(None)] * 11
+        if self.explained is not None:
+            pens[self.explained] = pg.mkPen("#212529", width=2.5)
+            self._marker.setData([BAR_X[self.explained]], [-0.06])
+        else:
+            self._marker.setData([], [])
+        self._bars.setOpts(height=self.values, brushes=self._brushes, pens=pens)

@@ -4,8 +4,10 @@ the recipe is checked once, by `TrainConfig.problems`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,9 +27,19 @@ from digitpad.learning.recipe import MAX_BATCH, MAX_EPOCHS, TRAINING_DATA, Train
 DATA_FILE = "file"  # the data combo's entry for an MNIST-layout .npz of the user's
 
 
+SETTINGS = "train/recipe"  # the form's values, remembered between starts (QSettings)
+MINE = "mine"  # the data combo's entry shown while fine-tuning: the user's samples
+
+
 class RecipeForm(QWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._build_fields()
+        self._build_layout()
+        self.reset()
+        self.restore()
+
+    def _build_fields(self) -> None:
         # The core's descriptions (architectures.ARCHITECTURES, training.TRAINING_DATA), translated.
         names = {
             "cnn": self.tr("Convolutional network (the bundled model's)"),
@@ -63,10 +75,11 @@ class RecipeForm(QWidget):
         self.browse = QPushButton(self.tr("Browse…"))
         self.browse.clicked.connect(self._browse_data)
         self.data.currentIndexChanged.connect(self._show_file_row)
+
+    def _build_layout(self) -> None:
         data_row = QHBoxLayout()
         data_row.addWidget(self.data_file)
         data_row.addWidget(self.browse)
-
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Architecture"), self.arch)
@@ -77,7 +90,6 @@ class RecipeForm(QWidget):
         form.addRow("", self.augment)
         form.addRow(self.tr("Training data"), self.data)
         form.addRow("", data_row)
-        self.reset()
 
     def reset(self) -> None:
         """The bundled model's recipe."""
@@ -121,3 +133,68 @@ class RecipeForm(QWidget):
         )
         problems = config.problems()
         return (None, problems) if problems else (config, [])
+
+    # -- remembered between starts ----------------------------------------------------------------
+    def values(self) -> dict[str, object]:
+        return {
+            "arch": self.arch.currentData(),
+            "epochs": self.epochs.value(),
+            "batch_size": self.batch_size.value(),
+            "learning_rate": self.learning_rate.value(),
+            "validation_split": self.validation_split.value(),
+            "augment": self.augment.isChecked(),
+            "data": self.data.currentData(),
+            "data_file": self.data_file.text(),
+        }
+
+    def set_values(self, values: dict[str, object]) -> None:
+        """Fill the form; a value of the wrong kind or out of range is left as it was."""
+        for combo, key in ((self.arch, "arch"), (self.data, "data")):
+            index = combo.findData(values.get(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        for spin, key in ((self.epochs, "epochs"), (self.batch_size, "batch_size")):
+            try:
+                spin.setValue(int(str(values[key])))  # QSettings may give text
+            except (KeyError, ValueError):
+                pass
+        for double, key in ((self.learning_rate, "learning_rate"), (self.validation_split, "validation_split")):
+            try:
+                double.setValue(float(str(values[key])))
+            except (KeyError, ValueError):
+                pass
+        if "augment" in values:
+            self.augment.setChecked(str(values["augment"]).lower() in ("true", "1"))
+        if isinstance(values.get("data_file"), str):
+            self.data_file.setText(str(values["data_file"]))
+        self._show_file_row()
+
+    def remember(self) -> None:
+        """Keep the form's values for the next start of DigitPad."""
+        QSettings().setValue(SETTINGS, json.dumps(self.values()))
+
+    def restore(self) -> None:
+        try:
+            values = json.loads(str(QSettings().value(SETTINGS, "{}")))
+        except ValueError:
+            return
+        if isinstance(values, dict):
+            self.set_values(values)
+
+    # -- while fine-tuning ---------------------------------------------------------------------
+    def show_fine_tune(self, settings: dict[str, object], arch: str) -> None:
+        """Show what a fine-tuning run uses (the form is greyed meanwhile); `end_fine_tune`
+        brings the form's own values back."""
+        self._before_fine_tune: dict[str, object] | None = self.values()
+        if self.data.findData(MINE) < 0:
+            self.data.addItem(self.tr("Your samples, mixed with MNIST"), MINE)
+        self.set_values({**settings, "arch": arch, "data": MINE})
+
+    def end_fine_tune(self) -> None:
+        before = getattr(self, "_before_fine_tune", None)
+        index = self.data.findData(MINE)
+        if index >= 0:
+            self.data.removeItem(index)
+        if before is not None:
+            self.set_values(before)
+            self._before_fine_tune = None

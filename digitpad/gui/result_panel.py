@@ -87,9 +87,8 @@ class ResultPanel(QGroupBox):
         )
         if ft.mine_before is None:
             return mnist + self.tr(
-                "<br>Trained on all {0} of your samples; save at least two of a digit to have some kept "
-                "aside to measure on."
-            ).format(ft.n_train)
+                "<br>Nothing was kept aside to measure on (trained on {0}): save at least two samples of a digit."
+            ).format(self.tr("1 sample") if ft.n_train == 1 else self.tr("{0} samples").format(ft.n_train))
         return mnist + self.tr(
             "<br><b>Your held-out samples ({0}): {1} before, {2} after</b> (trained on {3})."
         ).format(ft.n_heldout, f"{ft.mine_before:.0%}", f"{ft.mine_after:.0%}", ft.n_train)

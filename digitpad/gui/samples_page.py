@@ -9,10 +9,10 @@ background thread; the model's opinion of every sample comes from the recognitio
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QItemSelection,
     QItemSelectionModel,
     QSize,
     Qt,
@@ -36,10 +36,13 @@ from PySide6.QtWidgets import (
 
 from digitpad.classes import NOT_A_DIGIT
 from digitpad.gui.i18n import class_text
-from digitpad.gui.sample_list import ID_ROLE, THUMB, SampleFilter, SampleListModel
+from digitpad.gui.sample_list import THUMB, Row, SampleGrid, SampleListModel
+from digitpad.gui.store_tasks import StoreTasks, is_busy
 from digitpad.gui.workers import BackgroundTask, RecognitionService
-from digitpad.storage.sample_records import Sample
 from digitpad.storage.samples import SampleStore
+
+UNDO_RETRIES = 3  # an undo that meets a busy database is tried again this often
+UNDO_RETRY_MS = 2000
 
 
 class SamplesPage(QWidget):
@@ -47,10 +50,12 @@ class SamplesPage(QWidget):
         super().__init__(parent)
         self.sample_store = sample_store
         self.service = service  # tells which samples the model gets wrong
-        self._undo: list[list[Sample]] = []
+        self._undo: list[int] = []  # the trash's operations, newest last
         self._token = 0
+        self._asked_after = 0  # the pending request's lower bound (0: every sample)
+        self._answered_up_to = 0  # the highest id the model has answered for
         self._closed = False
-        self._task: BackgroundTask | None = None
+        self.tasks = StoreTasks(sample_store.path, self)
         self._build_filter()
         self._build_grid()
         self._build_buttons()
@@ -70,10 +75,8 @@ class SamplesPage(QWidget):
 
     def _build_grid(self) -> None:
         self.model = SampleListModel(self.sample_store, self)
-        self.proxy = SampleFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.grid = QListView()
-        self.grid.setModel(self.proxy)
+        self.grid = SampleGrid()
+        self.grid.setModel(self.model)
         self.grid.setViewMode(QListView.ViewMode.IconMode)
         self.grid.setIconSize(QSize(THUMB, THUMB))
         self.grid.setGridSize(QSize(THUMB + 24, THUMB + 30))
@@ -131,13 +134,7 @@ class SamplesPage(QWidget):
         self.filter.currentIndexChanged.connect(self._apply_filter)
         self.only_wrong.toggled.connect(self._apply_filter)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(lambda *_: self._update_empty())
+        self.model.modelReset.connect(self._update_empty)
         self.relabel_button.clicked.connect(lambda: self.relabel_selected())
         self.delete_button.clicked.connect(lambda: self.delete_selected())
         self.delete_action.triggered.connect(lambda: self.delete_selected())
@@ -145,6 +142,8 @@ class SamplesPage(QWidget):
         self.undo_action.triggered.connect(lambda: self.undo_delete())
         self.export_button.clicked.connect(lambda: self.export_to())
         self.import_button.clicked.connect(lambda: self.import_from())
+        self.tasks.changed.connect(self._update_buttons)
+        self.tasks.message.connect(self._say)
         self.service.classified.connect(self._on_classified)
         self.service.model_ready.connect(self._on_model_ready)
 
@@ -153,41 +152,41 @@ class SamplesPage(QWidget):
     def predictions(self) -> dict[int, int]:
         return self.model.predictions
 
-    def reload(self) -> None:
-        """Read the store again; the selection is kept (by sample id)."""
+    def reload(self, rows: Sequence[Row] | None = None) -> None:
+        """Read the store again (or take `rows`, read by a worker); the selection is kept (by
+        sample id)."""
+        self._keeping_selection(lambda: self.model.set_rows(self.sample_store.rows() if rows is None else rows))
+
+    def _keeping_selection(self, change: Callable[[], object]) -> None:
         selected = self.selected_ids()
-        self.model.reload()
+        change()
         self.select_ids(selected)
         self._update_counts()
         self._update_buttons()
 
     def _apply_filter(self) -> None:
-        self.proxy.set_filter(self.filter.currentData(), self.only_wrong.isChecked())
-        self._update_buttons()
+        label, only_wrong = self.filter.currentData(), self.only_wrong.isChecked()
+        self._keeping_selection(lambda: self.model.set_filter(label, only_wrong))
 
     def samples_text(self, n: int) -> str:
         return self.tr("1 sample") if n == 1 else self.tr("{0} samples").format(n)
 
     def _update_counts(self) -> None:
-        counts: dict[int, int] = {}
-        for _id, label, _created, _guess in self.model.rows:
-            counts[label] = counts.get(label, 0) + 1
-        total = len(self.model.rows)
-        shown = list(range(10)) + ([NOT_A_DIGIT] if counts.get(NOT_A_DIGIT) else [])
-        parts = [f"{class_text(d)}: {counts.get(d, 0)}" for d in shown]
-        wrong = sum(1 for row in range(total) if self.model.is_wrong(row))
+        counts, wrong = self.model.counts()
+        shown = list(range(10)) + ([NOT_A_DIGIT] if counts[NOT_A_DIGIT] else [])
+        parts = [f"{class_text(d)}: {counts[d]}" for d in shown]
         self.counts_label.setText(
-            self.samples_text(total)
+            self.samples_text(len(self.model.ids))
             + " — "
             + " · ".join(parts)
             + (self.tr(" — the active model gets {0} wrong").format(wrong) if self.model.predictions else "")
         )
 
     def _update_empty(self) -> None:
-        if self.proxy.rowCount():
+        if self.model.rowCount():
             self.grid_or_empty.setCurrentWidget(self.grid)
             return
-        if self.model.rows:
+        if len(self.model.ids):
             text = self.tr("No sample matches this choice.")
         else:
             text = self.tr(
@@ -200,37 +199,37 @@ class SamplesPage(QWidget):
         self.grid_or_empty.setCurrentWidget(self.empty_label)
 
     def visible_ids(self) -> list[int]:
-        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+        return [int(i) for i in self.model.visible_ids()]
 
     def visible_texts(self) -> list[str]:
-        return [self.proxy.index(r, 0).data() for r in range(self.proxy.rowCount())]
+        return [self.model.index(r).data() for r in range(self.model.rowCount())]
 
     def selected_ids(self) -> list[int]:
-        return sorted(index.data(ID_ROLE) for index in self.grid.selectionModel().selectedIndexes())
+        return self.model.ids_of(self.grid.selectionModel().selection())
 
-    def select_ids(self, ids) -> None:
-        selection = QItemSelection()
-        for sample_id in ids:
-            row = self.model.row_of(sample_id)
-            if row is not None:
-                index = self.proxy.mapFromSource(self.model.index(row))
-                if index.isValid():
-                    selection.select(index, index)
+    def select_ids(self, ids: Iterable[int]) -> None:
+        selection = self.model.selection_of(ids)
         self.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def busy(self) -> bool:
+        """An edit or a file task is running: the next waits (buttons and keys alike)."""
+        return self.tasks.busy()
 
     def _update_buttons(self) -> None:
         selected = self.grid.selectionModel().hasSelection()
-        busy = self._task is not None and not self._task.finished
+        busy = self.busy()
         self.relabel_button.setEnabled(selected and not busy)
         self.delete_button.setEnabled(selected and not busy)
         self.undo_button.setEnabled(bool(self._undo) and not busy)
-        self.export_button.setEnabled(bool(self.model.rows) and not busy)
+        self.export_button.setEnabled(bool(len(self.model.ids)) and not busy)
         self.import_button.setEnabled(not busy)
 
-    def check_with_model(self) -> None:
-        """Ask the active model for its answer on every sample (answer: _on_classified)."""
+    def check_with_model(self, only_new: bool = False) -> None:
+        """Ask the active model for its answer on every sample, or (`only_new`) on those saved
+        since its last answer (answer: _on_classified)."""
         if self.service.ready and not self._closed:
-            self._token = self.service.classify(self.sample_store.path)
+            self._asked_after = self._answered_up_to if only_new else 0
+            self._token = self.service.classify(self.sample_store.path, after=self._asked_after)
 
     def _on_model_ready(self, _loaded) -> None:
         self.check_with_model()
@@ -238,87 +237,87 @@ class SamplesPage(QWidget):
     def shutdown(self) -> None:
         """The store is about to close: answers still on their way are ignored."""
         self._closed = True
-        if self._task is not None:
-            self._task.wait(30)
+        self.tasks.wait(30)
 
-    def _on_classified(self, token: int, answers) -> None:
+    def _on_classified(self, token: int, answers: dict[int, int] | None) -> None:
         if token != self._token or self._closed or answers is None:
             return
-        self.proxy.refilter(lambda: self.model.set_predictions(answers))
-        self._update_counts()
+        merged = {**self.model.predictions, **answers} if self._asked_after else answers
+        self._answered_up_to = max([self._asked_after, *answers])
+        self._keeping_selection(lambda: self.model.set_predictions(merged))
 
-    # -- editing -------------------------------------------------------------------------
-    def relabel_selected(self, label: int | None = None) -> None:
+    # -- editing (on a background thread, on a connection of its own: 150,000 at once) ------
+    def relabel_selected(self, label: int | None = None) -> BackgroundTask | None:
         ids = self.selected_ids()
-        if not ids:
-            return
+        if not ids or self.busy():
+            return None
         if label is None:
             choices = [str(d) for d in range(10)] + [self.tr("not a digit")]
             choice, ok = QInputDialog.getItem(
                 self, self.tr("Relabel"), self.tr("These {0} samples show:").format(len(ids)), choices, 0, False
             )
             if not ok:
-                return
+                return None
             label = choices.index(choice)
-        self.sample_store.relabel(ids, label)
-        self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(len(ids)), class_text(label)))
-        self._changed()
+        new = label
 
-    def delete_selected(self) -> None:
+        def done(result: tuple[int, list[Row]]) -> None:
+            self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(result[0]), class_text(new)))
+            self.reload(result[1])  # the model's answers stay: the images did not change
+
+        return self.tasks.run(
+            lambda store: (store.relabel(ids, new), store.rows()), done, self.tr("Nothing was relabelled")
+        )
+
+    def delete_selected(self) -> BackgroundTask | None:
         ids = self.selected_ids()
-        if not ids:
-            return
-        self._undo.append(self.sample_store.delete(ids))
-        self._say(self.tr("Deleted {0}. “Undo delete” (Ctrl+Z) brings them back.").format(self.samples_text(len(ids))))
-        self._changed()
+        if not ids or self.busy():
+            return None
 
-    def undo_delete(self) -> None:
-        if not self._undo:
-            return
-        wanted = self._undo.pop()
-        restored = self.sample_store.restore(wanted)
-        text = self.tr("Brought back {0}.").format(self.samples_text(restored))
-        if restored < len(wanted):  # the same drawing was saved again meanwhile
-            text += self.tr(" {0} were already there again.").format(len(wanted) - restored)
-        self._say(text)
-        self._changed()
-        self.select_ids([s.id for s in wanted])
+        def done(result: tuple[int, list[Row]]) -> None:
+            op, rows = result
+            if op:
+                self._undo.append(op)
+            self._say(
+                self.tr("Deleted {0}. “Undo delete” (Ctrl+Z) brings them back.").format(self.samples_text(len(ids)))
+            )
+            self.reload(rows)
 
-    def _changed(self) -> None:
-        self.reload()
-        self.check_with_model()
+        return self.tasks.run(lambda store: (store.delete(ids), store.rows()), done, self.tr("Nothing was deleted"))
+
+    def undo_delete(self, retries: int = UNDO_RETRIES) -> BackgroundTask | None:
+        """Bring back the samples deleted last. The undo entry stays until they are back: a
+        database that is busy (another program writing) is tried again, and Undo works later."""
+        if not self._undo or self.busy():
+            return None
+        op = self._undo[-1]
+
+        def done(result: tuple[tuple[list[int], int], list[Row]]) -> None:
+            (back, wanted), rows = result
+            if self._undo and self._undo[-1] == op:
+                self._undo.pop()
+            text = self.tr("Brought back {0}.").format(self.samples_text(len(back)))
+            if len(back) < wanted:  # the same drawing was saved again meanwhile
+                text += self.tr(" {0} were already there again.").format(wanted - len(back))
+            self._say(text)
+            self.reload(rows)  # their answers are still known: no new check
+            self.select_ids(back)
+
+        def failed(exc: Exception) -> None:
+            if retries > 0 and is_busy(exc):
+                QTimer.singleShot(UNDO_RETRY_MS, lambda: self.undo_delete(retries - 1))
+
+        task = self.tasks.run(
+            lambda store: (store.restore(op), store.rows()), done, self.tr("Nothing was brought back")
+        )
+        task.failed.connect(failed)
+        return task
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b02a37;" if error else "")
         self.message.setText(text)
 
     # -- files (on a background thread: a big file never freezes the window) --------------
-    def _run_task(self, work, done, failure: str) -> BackgroundTask:
-        """Run `work` on a thread; `done(result)` or the message `failure: reason` follows.
-        The thread starts from the event loop, so a caller can connect to the task first."""
-        self._task = task = BackgroundTask(work, self)
-        task.done.connect(done)
-        task.failed.connect(lambda exc: self._say(f"{failure}: {exc}", error=True))
-        task.done.connect(lambda _r: self._update_buttons())
-        task.failed.connect(lambda _e: self._update_buttons())
-        self._say(self.tr("Working…"))
-        QTimer.singleShot(0, task.start)
-        self._update_buttons()
-        return task
-
-    def _with_own_store(self, job):
-        """`job(store)` for a background thread: on a connection of that thread's own."""
-        store_path = self.sample_store.path
-
-        def work():
-            store = SampleStore(store_path)
-            try:
-                return job(store)
-            finally:
-                store.close()
-
-        return work
-
     def export_to(self, path: str | Path | None = None) -> BackgroundTask | None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -326,9 +325,8 @@ class SamplesPage(QWidget):
             )
             if not path:
                 return None
-        work = self._with_own_store(lambda store: store.export(Path(path)))
-        return self._run_task(
-            work,
+        return self.tasks.run(
+            lambda store: store.export(Path(path)),
             lambda count: self._say(self.tr("Exported {0} samples to {1}.").format(count, path)),
             self.tr("Could not export"),
         )
@@ -340,18 +338,20 @@ class SamplesPage(QWidget):
             )
             if not path:
                 return None
-        work = self._with_own_store(lambda store: store.import_file(Path(path)))
 
-        def done(result):
-            added, known = result
+        def done(result: tuple[tuple[int, int], list[Row]]) -> None:
+            (added, known), rows = result
             self._say(
                 self.tr("Imported {0} new samples from {1}").format(added, Path(path).name)
                 + (self.tr("; {0} were already here.").format(known) if known else ".")
             )
-            self._changed()
+            self.reload(rows)
+            self.check_with_model(only_new=True)
 
-        return self._run_task(work, done, self.tr("Nothing was imported"))
+        job = lambda store: (store.import_file(Path(path)), store.rows())  # noqa: E731
+        return self.tasks.run(job, done, self.tr("Nothing was imported"))
 
     def refresh_from_store(self) -> None:
-        """Another part of the app added samples."""
-        self._changed()
+        """Another part of the app added samples: read and check only those."""
+        self._keeping_selection(self.model.append_new)
+        self.check_with_model(only_new=True)

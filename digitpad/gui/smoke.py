@@ -7,14 +7,17 @@ import sys
 import time
 
 from digitpad import resources
-from digitpad.gui.app import make_app
+from digitpad.gui.app import display_problem, make_app
 from digitpad.gui.main_window import MainWindow
 from digitpad.gui.replay import draw_stroke, fit_strokes
 
 
 def run_gui_test(out=None, timeout_s: float = 120) -> int:
     out = out or sys.stdout
-
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     app = make_app()
     started = time.perf_counter()
     window = MainWindow()
@@ -54,7 +57,7 @@ def run_gui_test(out=None, timeout_s: float = 120) -> int:
             draw_stroke(canvas, stroke)
         latest = window.service.latest_request
         ok = wait(lambda latest=latest: page.shown_request == latest)
-        shown = page.digit_label.text() if ok else "(nothing)"
+        shown = page.shown_text() if ok else "(nothing)"
         good = shown == str(sample["label"])
         failures += not good
         print(f"{'ok  ' if good else 'FAIL'} drew {sample['label']}, the window shows {shown}", file=out)

@@ -33,6 +33,10 @@ class TeachingHost(Protocol):
 
     def reading_for_drawing(self) -> NumberReading | None: ...
 
+    def correct_digit(self, index: int, label: int) -> None: ...
+
+    def shown_text(self) -> str: ...
+
     def select_digit(self, index: int) -> None: ...
 
     def addAction(self, action: QAction) -> None: ...  # noqa: N802 (Qt's name)
@@ -89,6 +93,7 @@ class TeachingPanel(QWidget):
         grid.addWidget(self.not_digit_button, 2, 0, 1, 4)
         grid.addWidget(self.keep_button, 2, 4, 1, 6)
         grid.addWidget(self.saved_label, 3, 0, 1, 10)
+        grid.setRowStretch(4, 1)  # the rows stay together at the top
 
     def _add_keys(self) -> None:
         """0-9 and N act while the Draw tab (the page or a child of it) has the focus."""
@@ -101,6 +106,20 @@ class TeachingPanel(QWidget):
             self.page.addAction(action)
 
     # -- what is on the page ---------------------------------------------------------------
+    def update_keep(self, answered: bool) -> None:
+        """✓ Right keeps only what has an answer on screen; its tooltip says why when it cannot."""
+        page = self.page
+        self.keep_button.setEnabled(answered)
+        if answered:
+            tip = self.tr("Save this drawing with the recognised digit")
+        elif page.canvas.is_empty():
+            tip = self.tr("Nothing to keep: draw a digit first")
+        elif page.canvas.picture() is not None and not page.canvas.strokes():
+            tip = self.tr("Nothing to keep: no handwriting was found in this picture")
+        else:
+            tip = self.tr("Nothing to keep yet: the answer for this drawing is on its way")
+        self.keep_button.setToolTip(tip)
+
     def update_hint(self, single: bool, index: int | None) -> None:
         self.hint.setText(
             self.tr("Wrong? The right digit is:")
@@ -175,6 +194,7 @@ class TeachingPanel(QWidget):
             self.say(self.tr("Digit {n} is already saved as {label}.").format(n=index + 1, label=label_text(label)))
             return None
         fixed = self._it_said(sample.guess) if sample.guess is not None and sample.guess != label else ""
+        page.correct_digit(index, label)  # the number shown uses the correction
         self.say(
             self.tr("Saved digit {n} of {number} as {label}{it_said}: sample #{id}.").format(
                 n=index + 1, number=reading.text, label=label_text(label), it_said=fixed, id=sample_id

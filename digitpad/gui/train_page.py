@@ -24,7 +24,7 @@ from digitpad.gui.recipe_form import RecipeForm
 from digitpad.gui.result_panel import ResultPanel
 from digitpad.gui.workers import BackgroundTask, TrainingService
 from digitpad.learning.callbacks import BatchProgress, EpochEnd, Evaluating
-from digitpad.learning.finetune import FineTuneResult, fine_tune_problem, split_sizes
+from digitpad.learning.finetune import FINE_TUNE_DEFAULTS, FineTuneResult, fine_tune_problem, split_sizes
 from digitpad.learning.recipe import TrainConfig
 from digitpad.storage.model_io import save_model
 from digitpad.storage.models import ModelStore
@@ -130,7 +130,7 @@ class TrainPage(QWidget):
         self.fine_tune_button.clicked.connect(lambda: self.start_fine_tune())
         self.result_panel.use_button.clicked.connect(lambda: self.keep_result(activate=True))
         self.result_panel.keep_button.clicked.connect(lambda: self.keep_result(activate=False))
-        self.result_panel.discard_button.clicked.connect(lambda: self.discard_result())
+        self.result_panel.discard_button.clicked.connect(self.discard_by_user)
         self._plot_timer.timeout.connect(self._refresh_plots)
         self.service.progress.connect(self._on_progress)
         self.service.device.connect(lambda device: self.device_label.setText(self.tr("Trains on: {0}").format(device)))
@@ -165,15 +165,17 @@ class TrainPage(QWidget):
         if problems:
             self.form_message.setText("\n".join(problems))
             return False
-        self._begin_run()
+        self.form.remember()
+        self._begin_run(has_validation=config.validation_split > 0)
         self.service.start(config, mnist=mnist)
         return True
 
-    def _begin_run(self) -> None:
+    def _begin_run(self, has_validation: bool) -> None:
         self.form_message.clear()
         self.discard_result()
-        self.loss_plot.reset()
-        self.accuracy_plot.reset()
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.reset()
+            plot.show_validation(has_validation)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Starting…"))
         self._set_running(True)
@@ -185,6 +187,7 @@ class TrainPage(QWidget):
         if self.service.is_running() or self.sample_store is None:
             return False
         counts = self.sample_store.counts()
+        n_train, n_heldout = split_sizes(counts)
         if fine_tune_problem(counts):
             self.form_message.setText(
                 self.tr(
@@ -193,13 +196,31 @@ class TrainPage(QWidget):
                 )
             )
             return False
-        n_train, n_heldout = split_sizes(counts)
-        self._begin_run()
+        if n_heldout == 0:
+            self.form_message.setText(
+                self.tr(
+                    "Fine-tuning needs two samples of at least one digit: one to learn from and one kept "
+                    "aside to measure what it learnt. You have {0}; save another of a digit you have."
+                ).format(self.samples_text(sum(counts.values())))
+            )
+            return False
+        settings = {**FINE_TUNE_DEFAULTS, **overrides}
+        self.form.show_fine_tune(settings, self._active_architecture())
+        self._begin_run(has_validation=settings.get("validation_split", 0) > 0)
         self.progress.setFormat(
             self.tr("Fine-tuning on {0} of your samples ({1} kept aside to measure)…").format(n_train, n_heldout)
         )
         self.service.start_fine_tune(self.model_store.active_path(), self.sample_store.path, mnist=mnist, **overrides)
         return True
+
+    def samples_text(self, n: int) -> str:
+        return self.tr("1 sample") if n == 1 else self.tr("{0} samples").format(n)
+
+    def _active_architecture(self) -> str:
+        active = self.model_store.active_path()
+        entry = next((e for e in self.models.entries if (e.bundled and active is None) or e.path == active), None)
+        arch = entry.card.architecture if entry is not None else None
+        return arch if arch in ("cnn", "mlp") else "cnn"
 
     def stop(self) -> None:
         if self.service.is_running():
@@ -208,6 +229,8 @@ class TrainPage(QWidget):
             self.service.stop()
 
     def _set_running(self, running: bool) -> None:
+        if not running:
+            self.form.end_fine_tune()
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         for widget in (self.form, self.defaults_button, self.fine_tune_button):
@@ -290,6 +313,12 @@ class TrainPage(QWidget):
         task.failed.connect(failed)
         QTimer.singleShot(0, task.start)
         return task
+
+    def discard_by_user(self) -> None:
+        """Discard, and say so (Keep says where it saved)."""
+        if self.result is not None:
+            self.discard_result()
+            self.progress.setFormat(self.tr("Discarded: the trained model was not kept"))
 
     def discard_result(self) -> None:
         self.result = None

@@ -57,6 +57,7 @@ class ReadPicture:
 class ClassifySamples:
     token: int
     samples_path: Path
+    after: int = 0  # only the samples with a higher id (those saved since the last answer)
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,12 @@ class RecognitionService(QObject):
         self._jobs.put(ReadPicture(self._latest, image, scale, origin))
         return self._latest
 
-    def classify(self, samples_path) -> int:
-        """The active model's answer for every sample in the database at `samples_path`, read
-        and predicted in chunks on the worker; the answer comes as `classified` ({id: class})."""
+    def classify(self, samples_path: Path, after: int = 0) -> int:
+        """The active model's answer for every sample (with an id above `after`) in the database
+        at `samples_path`, read and predicted in chunks on the worker; the answer comes as
+        `classified` ({id: class}). A newer request replaces an older one still on its way."""
         self._latest_batch += 1
-        self._jobs.put(ClassifySamples(self._latest_batch, Path(samples_path)))
+        self._jobs.put(ClassifySamples(self._latest_batch, Path(samples_path), after))
         return self._latest_batch
 
     def explain(self, image, label: int) -> int:
@@ -185,7 +187,7 @@ class RecognitionService(QObject):
                 self.explained.emit(job.token, job.label, self._explainer_for().explain(job.image, job.label))
         elif isinstance(job, ClassifySamples):
             if job.token == self._latest_batch:  # else a newer request replaced this one
-                self.classified.emit(job.token, self._classify(job.token, job.samples_path))
+                self.classified.emit(job.token, self._classify(job.token, job.samples_path, job.after))
         elif isinstance(job, ReadPicture):
             if job.request == self._latest:  # only the newest drawing
                 reading = self._recognizer.read_picture(job.image)
@@ -203,11 +205,11 @@ class RecognitionService(QObject):
             self._explainer = (model, Explainer(model))
         return self._explainer[1]
 
-    def _classify(self, token: int, samples_path: Path) -> dict[int, int] | None:
+    def _classify(self, token: int, samples_path: Path, after: int) -> dict[int, int] | None:
         recognizer = self._recognizer
         assert recognizer is not None  # _do checked it
         answers = {}
-        for ids, images in iter_images(samples_path, CLASSIFY_CHUNK):
+        for ids, images in iter_images(samples_path, CLASSIFY_CHUNK, after=after):
             if token != self._latest_batch or self._closing:
                 return None  # abandoned halfway: a newer request is queued, or the window closes
             probs = recognizer.predict_batch(images)

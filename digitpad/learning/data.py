@@ -39,6 +39,7 @@ def load_mnist(path: str | Path | None = None) -> Mnist:
         raise DataError(f"MNIST file not found: {path}")
     if not zipfile.is_zipfile(path):
         raise DataError(f"{path.name} is not an .npz file (NumPy's zip archive of arrays)")
+    _check_sizes(path)  # from the archive's directory and the arrays' headers, before loading
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in _EXPECTED if key in npz.files}
@@ -59,6 +60,42 @@ def load_mnist(path: str | Path | None = None) -> Mnist:
         arrays[f"x_{split}"] = _pixels(x, f"{path.name}: x_{split}")
         arrays[f"y_{split}"] = _labels(y, f"{path.name}: y_{split}")
     return Mnist(**arrays)
+
+
+MAX_NPZ_BYTES = 400 * 1024 * 1024  # unpacked; MNIST is 55 MB (with float32 pixels 220 MB)
+MAX_IMAGES = 1_000_000  # per split
+
+
+def _check_sizes(path: Path) -> None:
+    """Refuse an .npz whose arrays would not fit, judged before anything is unpacked: from the
+    archive's directory (a 1 MB deflate bomb unpacks to gigabytes) and each array's header (a
+    header may declare an array of any size)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = {info.filename: info for info in zf.infolist()}
+            unpacked = sum(infos[f"{key}.npy"].file_size for key in _EXPECTED if f"{key}.npy" in infos)
+            if unpacked > MAX_NPZ_BYTES:
+                raise DataError(f"{path.name} would unpack to {unpacked / 1e6:.0f} MB: not an MNIST-sized file")
+            for key in _EXPECTED:
+                if f"{key}.npy" in infos:
+                    _check_header(zf, f"{key}.npy", infos[f"{key}.npy"].file_size, f"{path.name}: {key}")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DataError(f"{path.name} is not a readable .npz file ({exc})") from exc
+
+
+def _check_header(zf: zipfile.ZipFile, name: str, stored: int, where: str) -> None:
+    with zf.open(name) as f:
+        try:
+            version = np.lib.format.read_magic(f)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _fortran, dtype = read(f)
+        except (ValueError, SyntaxError, TypeError) as exc:
+            raise DataError(f"{where} is not a NumPy array ({exc})") from None
+    count = int(np.prod(shape, dtype=object)) if shape else 1
+    if shape and shape[0] > MAX_IMAGES:
+        raise DataError(f"{where} declares {shape[0]:,} images (at most {MAX_IMAGES:,})")
+    if count * max(dtype.itemsize, 1) > stored:
+        raise DataError(f"{where} declares a {shape} array larger than the file holds")
 
 
 def _pixels(x: np.ndarray, where: str) -> np.ndarray:

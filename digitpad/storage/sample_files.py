@@ -6,16 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import stat
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from digitpad.classes import check_label
-from digitpad.storage.files import atomic_write
+from digitpad.storage.files import atomic_write, not_a_regular_file
 from digitpad.storage.sample_records import Sample, canonical_strokes, sample_uid
 
 EXPORT_FORMAT = "digitpad-samples"
@@ -55,6 +52,16 @@ def write_export(samples: Sequence[Sample], path: Path) -> int:
     return len(records)
 
 
+def _finite(value: Any) -> bool:
+    """A finite number (no bool; an integer of 400 digits is not one either)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _check_strokes(strokes: Any) -> list[Any]:
     """Strokes as lists of finite (x, y) numbers, bounded in size."""
     if not isinstance(strokes, list):
@@ -67,23 +74,19 @@ def _check_strokes(strokes: Any) -> list[Any]:
         if total > MAX_STROKE_POINTS:
             raise ValueError(f"more than {MAX_STROKE_POINTS} points")
         for point in stroke:
-            if (
-                not isinstance(point, list)
-                or len(point) < 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point[:2])
-                or not all(np.isfinite(point[:2]))
-            ):
+            if not isinstance(point, list) or len(point) < 2 or not all(_finite(v) for v in point[:2]):
                 raise ValueError("a point is not two finite numbers")
     return strokes
 
 
 def _read_limited(path: Path) -> str:
-    """The file's text, refusing what is not a regular file or is too large to be an export."""
+    """The file's text, refusing what is not a regular file (judged before opening it: a FIFO
+    would block the open forever) or is too large to be an export."""
     try:
+        problem = not_a_regular_file(path)
+        if problem:
+            raise SampleFileError(f"{path.name} {problem}")
         with open(path, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise SampleFileError(f"{path.name} is not a regular file")
             data = f.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
         raise SampleFileError(f"No such file: {path}") from None

@@ -24,8 +24,16 @@
         <translation>选择数中的一位（或在画布上右键点击它，或按左/右方向键）</translation>
     </message>
     <message>
+        <source>The digits in orange were read with little confidence: check them</source>
+        <translation>橙色的数字把握不大：请检查</translation>
+    </message>
+    <message>
         <source>Digit {n}: show its probabilities; then click or type the right digit</source>
         <translation>第 {n} 位：显示它的概率；然后点击或输入正确的数字</translation>
+    </message>
+    <message>
+        <source>Read with little confidence: check it</source>
+        <translation>把握不大：请检查</translation>
     </message>
 </context>
 <context>
@@ -105,30 +113,6 @@
         <translation>模型的视图：</translation>
     </message>
     <message>
-        <source>That picture is empty.</source>
-        <translation>这张图片是空的。</translation>
-    </message>
-    <message>
-        <source>Picture pasted. Clear removes it; Undo brings back what was there.</source>
-        <translation>已粘贴图片。清除可将其移除；撤销可恢复原来的内容。</translation>
-    </message>
-    <message>
-        <source>Opening {path}…</source>
-        <translation>正在打开 {path}…</translation>
-    </message>
-    <message>
-        <source>Opened {name}. Clear removes it; Undo brings back what was there.</source>
-        <translation>已打开 {name}。清除可将其移除；撤销可恢复原来的内容。</translation>
-    </message>
-    <message>
-        <source>Could not open {name}: {reason}</source>
-        <translation>无法打开 {name}：{reason}</translation>
-    </message>
-    <message>
-        <source>Nothing to paste: copy a picture, or a picture file in the file manager.</source>
-        <translation>没有可粘贴的内容：请复制一张图片，或在文件管理器中复制一个图片文件。</translation>
-    </message>
-    <message>
         <source>Loading model… you can draw already</source>
         <translation>正在加载模型…现在已经可以书写</translation>
     </message>
@@ -143,6 +127,10 @@
     <message>
         <source>{percent}% sure</source>
         <translation>把握 {percent}%</translation>
+    </message>
+    <message>
+        <source>{sure}: not sure, check it</source>
+        <translation>{sure}：不太确定，请检查</translation>
     </message>
     <message>
         <source>{count} digits · digit {n} is {label}, {sure}</source>
@@ -195,6 +183,10 @@
     <message>
         <source>Your samples database was damaged and could not be read. It was moved aside to {path}; DigitPad started a new, empty one.</source>
         <translation>你的样本数据库已损坏，无法读取。它已被移到 {path}；DigitPad 新建了一个空数据库。</translation>
+    </message>
+    <message>
+        <source>{count} samples saved by an older DigitPad break today&apos;s rules (a label out of range, a damaged image) and were kept aside in the samples database, not shown; the others are here.</source>
+        <translation>旧版 DigitPad 保存的 {count} 个样本不符合现在的规则（标签超出范围、图像损坏），已单独保留在样本数据库中，不再显示；其余样本都在这里。</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -432,12 +424,55 @@ Epochs: {4}</source>
         <translation>名称：</translation>
     </message>
     <message>
+        <source>Could not rename the model</source>
+        <translation>无法重命名模型</translation>
+    </message>
+    <message>
+        <source>Its card could not be written: {0}. The name was not changed.</source>
+        <translation>无法写入它的模型卡：{0}。名称没有改变。</translation>
+    </message>
+    <message>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
         <source>Delete “{0}”? This cannot be undone.</source>
         <translation>删除“{0}”？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Could not delete the model</source>
+        <translation>无法删除模型</translation>
+    </message>
+    <message>
+        <source>{0}. Nothing was deleted.</source>
+        <translation>{0}。没有删除任何内容。</translation>
+    </message>
+</context>
+<context>
+    <name>PictureInput</name>
+    <message>
+        <source>That picture is empty.</source>
+        <translation>这张图片是空的。</translation>
+    </message>
+    <message>
+        <source>Picture pasted. Clear removes it; Undo brings back what was there.</source>
+        <translation>已粘贴图片。清除可将其移除；撤销可恢复原来的内容。</translation>
+    </message>
+    <message>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
+    </message>
+    <message>
+        <source>Opened {name}. Clear removes it; Undo brings back what was there.</source>
+        <translation>已打开 {name}。清除可将其移除；撤销可恢复原来的内容。</translation>
+    </message>
+    <message>
+        <source>Could not open {name}: {reason}</source>
+        <translation>无法打开 {name}：{reason}</translation>
+    </message>
+    <message>
+        <source>Nothing to paste: copy a picture, or a picture file in the file manager.</source>
+        <translation>没有可粘贴的内容：请复制一张图片，或在文件管理器中复制一个图片文件。</translation>
     </message>
 </context>
 <context>
@@ -449,6 +484,17 @@ Epochs: {4}</source>
     <message>
         <source>digit, or none (not a digit)</source>
         <translation>数字，或“无”（不是数字）</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
@@ -525,6 +571,10 @@ Epochs: {4}</source>
         <source>No such file: {0}</source>
         <translation>文件不存在：{0}</translation>
     </message>
+    <message>
+        <source>Your samples, mixed with MNIST</source>
+        <translation>你的样本，混合 MNIST</translation>
+    </message>
 </context>
 <context>
     <name>RecognitionService</name>
@@ -592,8 +642,16 @@ Epochs: {4}</source>
         <translation>&lt;br&gt;MNIST 测试：之前 {0}，之后 {1}（{2} 个百分点）。</translation>
     </message>
     <message>
-        <source>&lt;br&gt;Trained on all {0} of your samples; save at least two of a digit to have some kept aside to measure on.</source>
-        <translation>&lt;br&gt;已在你全部 {0} 个样本上训练；每个数字至少保存两个样本，才能留出一部分用于衡量。</translation>
+        <source>&lt;br&gt;Nothing was kept aside to measure on (trained on {0}): save at least two samples of a digit.</source>
+        <translation>&lt;br&gt;没有留出样本用于衡量（训练用了 {0}）：请为某个数字至少保存两个样本。</translation>
+    </message>
+    <message>
+        <source>1 sample</source>
+        <translation>1 个样本</translation>
+    </message>
+    <message>
+        <source>{0} samples</source>
+        <translation>{0} 个样本</translation>
     </message>
     <message>
         <source>&lt;br&gt;&lt;b&gt;Your held-out samples ({0}): {1} before, {2} after&lt;/b&gt; (trained on {3}).</source>
@@ -603,16 +661,24 @@ Epochs: {4}</source>
 <context>
     <name>SampleListModel</name>
     <message>
-        <source>{label}  (model: {answer})</source>
-        <translation>{label}  （模型：{answer}）</translation>
+        <source>{label} (read {answer})</source>
+        <translation>{label}（读成 {answer}）</translation>
     </message>
     <message>
-        <source>; the model it was drawn for said {answer}</source>
-        <translation>；当时的模型识别为 {answer}</translation>
+        <source>Sample #{id}: {label}</source>
+        <translation>样本 #{id}：{label}</translation>
     </message>
     <message>
-        <source>Sample #{id}: {label}, saved {created}{said}</source>
-        <translation>样本 #{id}：{label}，保存于 {created}{said}</translation>
+        <source>Saved {when}</source>
+        <translation>保存于 {when}</translation>
+    </message>
+    <message>
+        <source>The active model reads it as {answer}</source>
+        <translation>当前模型把它读成 {answer}</translation>
+    </message>
+    <message>
+        <source>When it was saved, the model read {answer}</source>
+        <translation>保存时，模型读成 {answer}</translation>
     </message>
 </context>
 <context>
@@ -706,8 +772,16 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
         <translation>已将 {0} 重新标注为 {1}。</translation>
     </message>
     <message>
+        <source>Nothing was relabelled</source>
+        <translation>没有重新标注任何样本</translation>
+    </message>
+    <message>
         <source>Deleted {0}. “Undo delete” (Ctrl+Z) brings them back.</source>
         <translation>已删除 {0}。“撤销删除”(Ctrl+Z) 可恢复。</translation>
+    </message>
+    <message>
+        <source>Nothing was deleted</source>
+        <translation>没有删除任何样本</translation>
     </message>
     <message>
         <source>Brought back {0}.</source>
@@ -718,8 +792,8 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
         <translation> 其中 {0} 个已经存在。</translation>
     </message>
     <message>
-        <source>Working…</source>
-        <translation>正在处理…</translation>
+        <source>Nothing was brought back</source>
+        <translation>没有恢复任何样本</translation>
     </message>
     <message>
         <source>Export samples</source>
@@ -755,6 +829,17 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
     </message>
 </context>
 <context>
+    <name>StoreTasks</name>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>{failure}: the samples database is busy (another program is writing to it). Nothing was changed; try again in a moment.</source>
+        <translation>{failure}：样本数据库正忙（另一个程序正在写入）。没有做任何更改；请稍后再试。</translation>
+    </message>
+</context>
+<context>
     <name>TeachingPanel</name>
     <message>
         <source>Wrong? The right digit is:</source>
@@ -779,6 +864,18 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
     <message>
         <source>Save this drawing with the recognised digit</source>
         <translation>按识别出的数字保存这次书写</translation>
+    </message>
+    <message>
+        <source>Nothing to keep: draw a digit first</source>
+        <translation>没有可保存的内容：请先写一个数字</translation>
+    </message>
+    <message>
+        <source>Nothing to keep: no handwriting was found in this picture</source>
+        <translation>没有可保存的内容：这张图片中没有找到手写内容</translation>
+    </message>
+    <message>
+        <source>Nothing to keep yet: the answer for this drawing is on its way</source>
+        <translation>暂时没有可保存的内容：这次书写的识别结果即将出现</translation>
     </message>
     <message>
         <source>Wrong? Digit {n} is really:</source>
@@ -892,8 +989,20 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
         <translation>你还没有样本：在“书写”标签页写一个数字，点击它的正确标签保存，然后再微调。</translation>
     </message>
     <message>
+        <source>Fine-tuning needs two samples of at least one digit: one to learn from and one kept aside to measure what it learnt. You have {0}; save another of a digit you have.</source>
+        <translation>微调至少需要某个数字的两个样本：一个用来学习，一个留出来衡量学到了什么。你现在有 {0}；请为已有的某个数字再保存一个样本。</translation>
+    </message>
+    <message>
         <source>Fine-tuning on {0} of your samples ({1} kept aside to measure)…</source>
         <translation>正在用你的 {0} 个样本微调（留出 {1} 个用于衡量）…</translation>
+    </message>
+    <message>
+        <source>1 sample</source>
+        <translation>1 个样本</translation>
+    </message>
+    <message>
+        <source>{0} samples</source>
+        <translation>{0} 个样本</translation>
     </message>
     <message>
         <source>Stopping after this batch…</source>
@@ -946,6 +1055,10 @@ When a guess is wrong, click the right digit under the chart on the Draw tab or 
     <message>
         <source>The model was not saved: {0}. Nothing else was changed.</source>
         <translation>模型未保存：{0}。其他内容均未改动。</translation>
+    </message>
+    <message>
+        <source>Discarded: the trained model was not kept</source>
+        <translation>已丢弃：训练出的模型没有保留</translation>
     </message>
 </context>
 <context>
