@@ -9,6 +9,11 @@ import numpy as np
 
 from digitpad.gui.replay import draw_stroke, fit_strokes
 
+# Drawn by hand, in canvas-like coordinates (y down): things that are no digit.
+HASH = [[(30, 0), (20, 100)], [(70, 0), (60, 100)], [(0, 30), (100, 30)], [(-5, 70), (95, 70)]]
+SCRIBBLE = [[(0, 0), (90, 10), (5, 25), (95, 35), (0, 50), (90, 60), (10, 75), (95, 85), (0, 100), (80, 100)]]
+LETTER_W = [[(0, 0), (20, 100), (50, 30), (80, 100), (100, 0)]]
+
 
 def write_small_mnist(path: Path, mnist, n_train: int, n_test: int) -> Path:
     """An MNIST-layout .npz holding the first images of each split."""

@@ -12,12 +12,7 @@ from digitpad.reading.answers import TEN_OUTPUT_THRESHOLD, decide
 from digitpad.reading.recognizer import LoadedModel
 from digitpad.storage.cards import read_card
 
-from helpers import draw_digit, render_strokes_png, run_cli, wait_ready
-
-# Drawn by hand, in canvas-like coordinates (y down): things that are no digit.
-HASH = [[(30, 0), (20, 100)], [(70, 0), (60, 100)], [(0, 30), (100, 30)], [(-5, 70), (95, 70)]]
-SCRIBBLE = [[(0, 0), (90, 10), (5, 25), (95, 35), (0, 50), (90, 60), (10, 75), (95, 85), (0, 100), (80, 100)]]
-LETTER_W = [[(0, 0), (20, 100), (50, 30), (80, 100), (100, 0)]]
+from helpers import HASH, LETTER_W, SCRIBBLE, draw_digit, render_strokes_png, run_cli, wait_ready
 
 
 @pytest.mark.parametrize("strokes", [HASH, SCRIBBLE, LETTER_W], ids=["hash", "scribble", "letter-W"])
@@ -132,6 +127,18 @@ def test_pen_data_is_deterministic_and_shipped():
     shipped = pendata.load()
     counts = np.bincount(shipped.y, minlength=11)
     assert counts[:10].min() > 3000 and counts[NOT_A_DIGIT] > 30000 and shipped.x.dtype == np.uint8
+
+
+def test_writing_styles_change_only_the_styled_digits_augmented_copies():
+    one = [[[5, 0], [5, 20]]]
+    rows = [{"label": 1, "strokes": one}, {"label": 3, "strokes": [[[0, 0], [10, 5], [0, 10], [10, 15], [0, 20]]]}]
+    plain = pendata.build(rows, [], seed=5, renderings=6, scribbles=2)
+    styled = pendata.build(rows, [], seed=5, renderings=6, scribbles=2, style_share=1.0)
+    changed = (plain.x != styled.x).reshape(len(plain.y), -1).any(axis=1)
+    # the 1's five augmented copies get an upstroke (and maybe a base); its first rendering, the 3 and the
+    # scribbles stay image for image (the styles draw from a random stream of their own)
+    assert changed.tolist() == [False] + [True] * 5 + [False] * 6 + [False] * 2
+    assert np.array_equal(plain.y, styled.y) and np.array_equal(plain.group, styled.group)
 
 
 def test_coarse_trajectory_joins_strokes_into_n_points():

@@ -26,6 +26,7 @@ import numpy as np
 
 from digitpad import resources
 from digitpad.classes import NOT_A_DIGIT
+from digitpad.learning.styles import STYLE_SEED, STYLED, restyle
 from digitpad.reading.preprocess import strokes_to_mnist
 from digitpad.storage.files import atomic_write
 
@@ -216,10 +217,14 @@ def build(
     seed: int = BUILD_SEED,
     renderings: int = DIGIT_RENDERINGS,
     scribbles: int = SCRIBBLES,
+    style_share: float = 0.0,
 ) -> PenData:
     """Render training digits `renderings` times each (the first as drawn), clearly-non-digit
-    characters once each (augmented) and `scribbles` generated scribbles. Deterministic."""
+    characters once each (augmented) and `scribbles` generated scribbles. Deterministic.
+    `style_share`: that share of the augmented renderings of 0, 1, 4 and 7 redrawn in another
+    writing style (`styles`); the rest of the data stays the same image for image."""
     rng = np.random.default_rng(seed)
+    style_rng = np.random.default_rng(STYLE_SEED)
     xs, ys, groups, sources = [], [], [], []
 
     def add(strokes: Any, label: int, group: int, source: str) -> None:
@@ -234,6 +239,8 @@ def build(
     for row in digit_rows:
         for k in range(renderings):
             strokes = row["strokes"] if k == 0 else augment_strokes(row["strokes"], rng)
+            if k and style_share and int(row["label"]) in STYLED and style_rng.random() < style_share:
+                strokes = restyle(strokes, int(row["label"]), style_rng)
             add(strokes, int(row["label"]), group, row.get("source", ""))
         group += 1
     for row in other_rows:
@@ -296,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--other", required=True, help="UNIPEN letters and symbols .jsonl.gz (train rows)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--seed", type=int, default=BUILD_SEED)
+    parser.add_argument("--style-share", type=float, default=0.0, help="augmented 0, 1, 4, 7 redrawn in other styles")
     args = parser.parse_args(argv)
     try:
         digits = read_rows(args.digits, split="train")
@@ -303,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     except PenDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    data = build(digits, other, seed=args.seed)
+    data = build(digits, other, seed=args.seed, style_share=args.style_share)
     save(data, args.out)
     counts = np.bincount(data.y, minlength=11)
     print(
