@@ -1,6 +1,14 @@
-"""Adaptation to one writer: does fine-tuning on 10 of someone's drawings help them?
+"""Adaptation to one writer: does fine-tuning on 10 of someone's drawings help them? Does the
+writer memory?
 
     python -m benchmarks.adaptation [FILE.jsonl] [--writers N]
+    python -m benchmarks.adaptation --memory [--model PATH] [--sets uji,unipen-dev] [--adversarial] [--non-digits N]
+    python -m benchmarks.adaptation --memory --choose --model A-BASE.keras   # the rule's grid on fold b
+
+`--memory` measures the writer memory instead (benchmarks/memory.py): per writer, the first
+drawing of each digit as samples, every later drawing read as the app reads it, with and without
+the memory; on the UJI writers and on UNIPEN `dev` grouped by writer. `--choose` runs the fixed
+grid of rules (docs/model.md) on fold b's UNIPEN `train` writers with a model that never saw them.
 
 For each writer of a pen-stroke file (default: the dev file), their strokes are rendered
 through the canvas's own preprocessing (`strokes_to_mnist`); their first sample of each digit
@@ -44,7 +52,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", default=str(DEV_STROKES))
     parser.add_argument("--writers", type=int, default=None, help="only the first N writers")
+    parser.add_argument("--memory", action="store_true", help="measure the writer memory, not fine-tuning")
+    parser.add_argument("--model", help="a .keras model (default: the bundled one)")
+    parser.add_argument("--sets", default="uji,unipen-dev", help="with --memory: uji, unipen-dev, fold-b")
+    parser.add_argument("--adversarial", action="store_true", help="with --memory: each sample also mislabelled")
+    parser.add_argument("--non-digits", type=int, default=0, metavar="N", help="with --memory: N samples stored")
+    parser.add_argument("--choose", action="store_true", help="with --memory: the rule's grid on fold b")
     args = parser.parse_args(argv)
+    if args.memory:
+        return memory_main(args)
 
     from digitpad.learning.data import load_mnist
     from digitpad.learning.finetune import FINE_TUNE_DEFAULTS, MySamples, fine_tune
@@ -108,6 +124,53 @@ def main(argv=None) -> int:
     )
     print(f"one fine-tune: median {summary['fine_tune_seconds_median']:.0f} s")
     write_report("adaptation", {"file": str(args.file), "summary": summary, "writers": rows})
+    return 0
+
+
+GRID = [(k, weight, margin) for k in (1, 3) for weight in (0.3, 0.5) for margin in (0.6, 0.75, 0.9)]
+
+
+def memory_main(args) -> int:
+    from digitpad.reading.memory import MemoryRule
+    from digitpad.reading.recognizer import Recognizer, load_checked, load_with_fallback
+
+    from . import memory
+
+    loaded = load_checked(args.model) if args.model else load_with_fallback(None)
+    recognizer = Recognizer(loaded)
+    report: dict = {"model": str(loaded.path), "rule": vars(recognizer.memory.rule)}
+    if args.choose:
+        rows = []
+        for k, weight, margin in GRID:
+            recognizer.memory.rule = MemoryRule(k, weight, margin)
+            result = memory.measure(recognizer, "fold-b")
+            rows.append(
+                {
+                    "k": k,
+                    "weight": weight,
+                    "margin": margin,
+                    **{x: result[x] for x in ("with", "without", "helped", "hurt")},
+                }
+            )
+            print(f"k={k} weight={weight} margin={margin}: " + memory.report_lines(result)[0], flush=True)
+        best = max(rows, key=lambda r: (r["with"], -r["hurt"], r["margin"]))
+        print(f"chosen (most read right, then fewest writers hurt, then the larger margin): {best}")
+        report["grid"], report["chosen"] = rows, best
+        write_report("memory-rule", report)
+        return 0
+    for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
+        result = memory.measure(recognizer, name, adversarial=args.adversarial)
+        for line in memory.report_lines(result):
+            print(line, flush=True)
+        report[name] = result
+    if args.non_digits:
+        result = memory.non_digits_with(recognizer, args.non_digits)
+        print(
+            f"non-digits rejected: {result['rejected_with']:.2%} with {result['samples']} samples stored, "
+            f"{result['rejected_empty']:.2%} with none"
+        )
+        report["non_digits"] = result
+    write_report("adaptation-memory", report)
     return 0
 
 

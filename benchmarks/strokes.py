@@ -1,13 +1,17 @@
 """Stroke replay through the real GUI.
 
     python -m benchmarks.strokes [FILE.jsonl[.gz]] [--placements NAME,...] [--coarse N]
+    python -m benchmarks.strokes --memory 10000 [--placements NAME,...]
 
 Replays every sample of a pen-stroke file (default: ../shared/data/uji_digits_dev.jsonl; of a
 file with `dev` rows, only those) as mouse press/move/release events on the real canvas of the
 real window (offscreen), reads the digit the window shows, and reports accuracy overall and per
 digit for each placement (default: all four), plus the latency from pen-up to prediction shown.
 `--coarse N` first turns every drawing into what a rough tablet records: all strokes joined
-into one path (pen-up jumps included) resampled to N equally spaced points, as one stroke."""
+into one path (pen-up jumps included) resampled to N equally spaced points, as one stroke.
+`--memory N` measures what the writer memory costs: a fresh data folder with N samples (MNIST
+training images, seeded), their embeddings computed at start, and every drawing replayed twice
+in a row, with the memory on and off (View > Use My Samples), so that both see the same load."""
 
 from __future__ import annotations
 
@@ -115,6 +119,82 @@ def replay(window, samples, fraction, center, app) -> dict:
     }
 
 
+def replay_paired(window, samples, fraction, center, app) -> dict:
+    """Each drawing with the writer memory on, then off: {"on": replay result, "off": ...}."""
+    halves: dict[str, list] = {"on": [], "off": []}
+    for sample in samples:
+        for mode in ("on", "off"):
+            window.service.set_use_memory(mode == "on")
+            halves[mode].append((sample, *replay_one(window, sample["strokes"], fraction, center, app)))
+    window.service.set_use_memory(True)
+    out = {}
+    for mode, rows in halves.items():
+        latencies = [latency for _s, _shown, latency in rows]
+        out[mode] = {
+            "accuracy": sum(shown == str(s["label"]) for s, shown, _l in rows) / len(rows),
+            "samples": len(rows),
+            "latency_ms": {
+                "median": round(percentile(latencies, 50), 2),
+                "p95": round(percentile(latencies, 95), 2),
+                "max": round(max(latencies), 2),
+            },
+        }
+    return out
+
+
+def fill_memory(count: int) -> Path:
+    """A fresh data folder whose samples database holds `count` MNIST training images."""
+    import tempfile
+
+    import numpy as np
+
+    from digitpad.learning.data import load_mnist
+    from digitpad.storage.samples import SampleStore
+
+    folder = Path(tempfile.mkdtemp(prefix="digitpad-memory-bench-"))
+    os.environ["DIGITPAD_DATA_DIR"] = str(folder)
+    mnist = load_mnist()
+    chosen = np.random.default_rng(0).choice(len(mnist.x_train), count, replace=False)
+    store = SampleStore(folder / "samples.sqlite3")
+    for i in chosen:
+        store.add(int(mnist.y_train[i]), mnist.x_train[i], [], created="2026-01-01T00:00:00+00:00")
+    store.close()
+    return folder
+
+
+def memory_main(args, samples, chosen, known) -> int:
+    folder = fill_memory(args.memory)
+    app, window = open_window()
+    started = time.perf_counter()
+    while window.memory_count < args.memory and time.perf_counter() - started < 600:
+        app.processEvents()
+        time.sleep(0.01)
+    embedded_s = time.perf_counter() - started
+    print(f"memory: {window.memory_count} samples, embedded in {embedded_s:.1f} s at start ({folder})")
+    replay_paired(window, samples[:10], 0.7, (0.5, 0.5), app)  # warm-up
+    results = {}
+    for name in chosen:
+        fraction, center = known[name]
+        results[name] = replay_paired(window, samples, fraction, center, app)
+        on, off = results[name]["on"]["latency_ms"], results[name]["off"]["latency_ms"]
+        print(
+            f"{name:20s} pen-up->shown p95 {on['p95']:.1f} ms with the memory, {off['p95']:.1f} ms without "
+            f"({on['p95'] - off['p95']:+.2f} ms); median {on['median']:.1f} / {off['median']:.1f} ms; "
+            f"accuracy {results[name]['on']['accuracy']:.2%} / {results[name]['off']['accuracy']:.2%}"
+        )
+    window.close()
+    write_report(
+        args.name or "strokes-memory",
+        {
+            "file": str(args.file),
+            "memory": window.memory_count,
+            "embedded_s": round(embedded_s, 1),
+            "placements": results,
+        },
+    )
+    return 0
+
+
 def open_window():
     """The real main window, offscreen, with its model loaded."""
     from digitpad.gui.app import make_app
@@ -143,6 +223,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--coarse", type=int, metavar="N", help="replay each drawing as N points (one path)")
     parser.add_argument("--name", default=None, help="report name (default: strokes, or strokes-coarse-N)")
+    parser.add_argument("--memory", type=int, metavar="N", help="time the writer memory with N samples in it")
     args = parser.parse_args(argv)
     known = {name: (fraction, center) for name, fraction, center in PLACEMENTS}
     chosen = [name.strip() for name in args.placements.split(",") if name.strip()]
@@ -152,6 +233,8 @@ def main(argv=None) -> int:
     if args.coarse is not None and args.coarse < 2:
         parser.error("--coarse needs at least 2 points")
     samples = load_samples(Path(args.file), args.coarse)
+    if args.memory:
+        return memory_main(args, samples, chosen, known)
 
     app, window = open_window()
     canvas = window.draw_page.canvas

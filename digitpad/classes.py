@@ -24,3 +24,8 @@ def check_label(value: object) -> int:
     if not 0 <= int(value) <= NOT_A_DIGIT:
         raise ValueError(f"a label is a whole number from 0 to {NOT_A_DIGIT}, not {value!r}")
     return int(value)
+
+
+def class_of(digit: int | None) -> int:
+    """The class of an answer: the digit, or NOT_A_DIGIT for None."""
+    return NOT_A_DIGIT if digit is None else int(digit)

@@ -173,8 +173,10 @@ def test_a_seeded_random_walk_through_the_window_agrees_with_the_core(qtbot, win
     canvas, undo, redo, clear, teaching, Show why, chart clicks, tab switches, deleting and
     bringing back samples, keys, resizing): no exception in any slot (pytest-qt fails the test on
     one), every answer shown is the Qt-free reader's for the strokes on the canvas, and every
-    sample saved is in the store and the view."""
+    sample saved is in the store and the view. The writer memory is off (View > Use My Samples):
+    the core reads with the model alone here; the memory's own tests are in test_writer_memory."""
     core = Recognizer(load_with_fallback(None))
+    window.set_use_memory(False)
     page, view, canvas = window.draw_page, window.samples_page, window.draw_page.canvas
     rng = random.Random(0)
     keys = [Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_N, Qt.Key.Key_3]

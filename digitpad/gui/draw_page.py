@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from digitpad.classes import NOT_A_DIGIT
 from digitpad.gui.answer_panel import PREVIEW_SIDE, AnswerPanel
 from digitpad.gui.canvas import DrawingCanvas
-from digitpad.gui.i18n import label_text, not_a_digit_text
+from digitpad.gui.i18n import class_text, label_text, not_a_digit_text
 from digitpad.gui.images import evidence_pixmap, grayscale_pixmap
 from digitpad.gui.picture_input import PictureInput
 from digitpad.gui.probability_chart import ProbabilityChart
@@ -280,6 +280,10 @@ class DrawPage(QWidget):
         sure = self.tr("{percent}% sure").format(percent=round(prediction.confidence * 100))
         if index in doubtful_digits(reading):
             sure = self.tr("{sure}: not sure, check it").format(sure=sure)
+        if prediction.memory is not None and prediction.from_memory:
+            sure = self.tr("{label} — from your samples (the model alone: {model}) · {sure}").format(
+                label=class_text(prediction.label), model=class_text(prediction.memory.model_label), sure=sure
+            )
         if not reading.is_single:
             sure = self.tr("{count} digits · digit {n} is {label}, {sure}").format(
                 count=len(reading.digits), n=index + 1, label=label_text(prediction.label), sure=sure
@@ -314,7 +318,7 @@ class DrawPage(QWidget):
         if not self.why_button.isChecked() or prediction is None:
             self._show_evidence(None, None)
             return
-        label = prediction.label if self._explain_for is None else self._explain_for
+        label = self._explain_for if self._explain_for is not None else model_answer(prediction)
         self._explain_token = self.service.explain(prediction.image, label)
         self.chart.set_explained(label)
 
@@ -333,7 +337,11 @@ class DrawPage(QWidget):
             if prediction is not None and shown is not None:  # the plain view back
                 self.preview.setPixmap(grayscale_pixmap(prediction.image, PREVIEW_SIDE))
             return
-        self.why_label.setText(self.tr("Evidence for {label}: red for, blue against").format(label=label_text(label)))
+        if prediction.from_memory and label != prediction.label:  # the memory changed the answer shown
+            text = self.tr("Evidence for {label}, the model's own answer: red for, blue against")
+        else:
+            text = self.tr("Evidence for {label}: red for, blue against")
+        self.why_label.setText(text.format(label=label_text(label)))
         self.preview.setPixmap(evidence_pixmap(prediction.image, evidence, PREVIEW_SIDE))
         box = self.current_reading.digits[self.selected or 0].box
         overlay = evidence_pixmap(prediction.image, evidence, EVIDENCE_SIDE, ink_only=True)
@@ -352,6 +360,12 @@ class DrawPage(QWidget):
     def show_warning(self, text: str | None) -> None:
         self.warning.setText(text or "")
         self.warning.setVisible(bool(text))
+
+
+def model_answer(prediction: Prediction) -> int:
+    """The model's own answer, which Show why explains (the writer memory may have changed the one shown)."""
+    note = prediction.memory
+    return note.model_label if note is not None and note.changed else prediction.label
 
 
 def doubtful_digits(reading: NumberReading) -> set[int]:

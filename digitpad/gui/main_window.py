@@ -21,6 +21,12 @@ from digitpad.storage.models import ModelStore
 from digitpad.storage.samples import SampleStore, SampleStoreError
 
 log = logging.getLogger(__name__)
+MEMORY_SETTING = "reading/use_memory"
+
+
+def use_memory() -> bool:
+    """View > Use My Samples, on unless turned off."""
+    return str(QSettings().value(MEMORY_SETTING, True)).lower() not in ("false", "0")
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +65,9 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         self.service = RecognitionService(self)
+        if self.sample_store is not None:  # the writer memory is made of these samples
+            self.service.set_samples(self.sample_store.path)
+        self.service.set_use_memory(use_memory())
         self.draw_page = DrawPage(self.service, self.sample_store)
         self.samples_page = SamplesPage(self.sample_store, self.service) if self.sample_store is not None else None
         self.train_page = TrainPage(self.model_store, self.sample_store)
@@ -74,6 +83,12 @@ class MainWindow(QMainWindow):
         # text for good, never this.
         self.model_label = QLabel(self.tr("Loading model…"))
         self.statusBar().addPermanentWidget(self.model_label, 1)
+        self.memory_label = QLabel("")
+        self.memory_label.setToolTip(
+            self.tr("Your samples are read with the model: a drawing like one of them gets its label (View menu)")
+        )
+        self.statusBar().addPermanentWidget(self.memory_label)
+        self.memory_count = 0
 
     def _connect_signals(self) -> None:
         self.train_page.model_activated.connect(self.open_model)
@@ -84,6 +99,7 @@ class MainWindow(QMainWindow):
             lambda _index: self.draw_page.set_current_tab(self.tabs.currentWidget() is self.draw_page)
         )
         self.service.model_ready.connect(self._on_model_ready)
+        self.service.memory_changed.connect(self._on_memory_changed)
         self.service.model_failed.connect(self._on_model_failed)
         self.service.errored.connect(self._on_model_failed)
 
@@ -131,7 +147,17 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.draw_page.paste_action)
-        self._build_language_menu(self.menuBar().addMenu(self.tr("&View")).addMenu(self.tr("&Language")))
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.memory_action = QAction(self.tr("&Use My Samples"), self, checkable=True)
+        self.memory_action.setChecked(use_memory())
+        self.memory_action.setEnabled(self.sample_store is not None)
+        self.memory_action.setStatusTip(
+            self.tr("Read each drawing with your samples too: one like a sample you saved gets its label at once")
+        )
+        self.memory_action.toggled.connect(self.set_use_memory)
+        view_menu.addAction(self.memory_action)
+        view_menu.addSeparator()
+        self._build_language_menu(view_menu.addMenu(self.tr("&Language")))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About DigitPad"), self)
         about.triggered.connect(self._about)
@@ -159,6 +185,27 @@ class MainWindow(QMainWindow):
         self.last_language_message = self.tr("The language changes when DigitPad is started again.")
         self.statusBar().showMessage(self.last_language_message)
         self._message(self.tr("Language"), self.last_language_message)
+
+    def set_use_memory(self, on: bool) -> None:
+        """View > Use My Samples: remembered, and the drawing on the canvas is read again."""
+        QSettings().setValue(MEMORY_SETTING, on)
+        self.service.set_use_memory(on)
+        if self.memory_action.isChecked() != on:
+            self.memory_action.setChecked(on)
+        self._show_memory()
+        self.draw_page.recognise()
+
+    def _on_memory_changed(self, count: int) -> None:
+        self.memory_count = count
+        self._show_memory()
+
+    def _show_memory(self) -> None:
+        if self.sample_store is None:
+            self.memory_label.setText("")
+        elif not self.memory_action.isChecked():
+            self.memory_label.setText(self.tr("Your samples: off"))
+        else:
+            self.memory_label.setText(self.tr("Your samples: {count} in use").format(count=self.memory_count))
 
     def start(self) -> None:
         """Load the active model in the background; the window is usable meanwhile."""

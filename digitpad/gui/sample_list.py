@@ -35,6 +35,7 @@ THUMB_CACHE = 2000  # thumbnails kept in memory; the rest are drawn again when s
 ID_ROLE = Qt.ItemDataRole.UserRole
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 WRONG_ROLE = Qt.ItemDataRole.UserRole + 2
+DOUBTED_COLOUR = "#6f42c1"  # a sample the writer memory disagrees with
 UNKNOWN = -1  # no answer of the model (yet), no guess stored
 
 Row = tuple[int, int, int]  # (id, label, guess or UNKNOWN), as SampleStore.rows gives them
@@ -52,8 +53,11 @@ class SampleListModel(QAbstractListModel):
         self.guesses = np.zeros(0, np.int16)
         self.predicted = np.zeros(0, np.int16)  # the active model's answer, UNKNOWN before it
         self.predictions: dict[int, int] = {}
+        self.memory_says = np.zeros(0, np.int16)  # the class its other samples vote for, if not its label
+        self.opinions: dict[int, int] = {}  # {sample id: that class}, from the writer memory
         self.label: int | None = None  # the filter
         self.only_wrong = False
+        self.only_doubted = False  # only the ones the writer memory disagrees with
         self.visible = np.zeros(0, np.int64)  # positions in the arrays above, in view order
         self._icons: OrderedDict[int, QIcon] = OrderedDict()
 
@@ -80,34 +84,53 @@ class SampleListModel(QAbstractListModel):
     def set_predictions(self, predictions: dict[int, int]) -> None:
         self._refilter(predictions)
 
-    def set_filter(self, label: int | None, only_wrong: bool) -> None:
-        self.label, self.only_wrong = label, only_wrong
+    def set_memory_opinions(self, opinions: dict[int, int], complete: bool) -> None:
+        """The writer memory's opinion: {sample id: the class its other samples vote for}, of
+        every sample (`complete`) or of some (-1: they agree with its label)."""
+        merged = dict(opinions) if complete else {**self.opinions, **opinions}
+        self.opinions = {i: c for i, c in merged.items() if c >= 0}
         self._refilter(self.predictions)
+
+    def set_filter(self, label: int | None, only_wrong: bool, only_doubted: bool = False) -> None:
+        self.label, self.only_wrong, self.only_doubted = label, only_wrong, only_doubted
+        self._refilter(self.predictions)
+
+    def _aligned(self, answers: dict[int, int]) -> np.ndarray:
+        """{sample id: class} as an array beside self.ids (UNKNOWN where none)."""
+        out = np.full(len(self.ids), UNKNOWN, np.int16)
+        if answers and len(self.ids):
+            keys = np.fromiter(answers.keys(), np.int64, len(answers))
+            values = np.fromiter(answers.values(), np.int16, len(answers))
+            at = np.searchsorted(self.ids, keys)
+            found = (at < len(self.ids)) & (self.ids[np.minimum(at, len(self.ids) - 1)] == keys)
+            out[at[found]] = values[found]
+        return out
 
     def _refilter(self, predictions: dict[int, int]) -> None:
         self.beginResetModel()
         self.predictions = predictions
-        self.predicted = np.full(len(self.ids), UNKNOWN, np.int16)
-        if predictions and len(self.ids):
-            keys = np.fromiter(predictions.keys(), np.int64, len(predictions))
-            values = np.fromiter(predictions.values(), np.int16, len(predictions))
-            at = np.searchsorted(self.ids, keys)
-            found = (at < len(self.ids)) & (self.ids[np.minimum(at, len(self.ids) - 1)] == keys)
-            self.predicted[at[found]] = values[found]
+        self.predicted = self._aligned(predictions)
+        self.memory_says = self._aligned(self.opinions)
         keep = np.ones(len(self.ids), bool)
         if self.label is not None:
             keep &= self.labels == self.label
         if self.only_wrong:
             keep &= self.wrong_mask()
+        if self.only_doubted:
+            keep &= self.doubted_mask()
         self.visible = np.flatnonzero(keep)
         self.endResetModel()
+
+    def doubted_mask(self) -> np.ndarray:
+        return (self.memory_says != UNKNOWN) & (self.memory_says != self.labels)
 
     def wrong_mask(self) -> np.ndarray:
         return (self.predicted != UNKNOWN) & (self.predicted != self.labels)
 
-    def counts(self) -> tuple[np.ndarray, int]:
-        """Samples per class (0-10) and how many the model gets wrong."""
-        return np.bincount(self.labels, minlength=11), int(self.wrong_mask().sum())
+    def counts(self) -> tuple[np.ndarray, int, int]:
+        """Samples per class (0-10), how many the model gets wrong and how many the writer
+        memory disagrees with."""
+        return np.bincount(self.labels, minlength=11), int(self.wrong_mask().sum()), int(self.doubted_mask().sum())
 
     # -- ids, rows and selections ----------------------------------------------------------------
     def visible_ids(self) -> np.ndarray:
@@ -143,6 +166,7 @@ class SampleListModel(QAbstractListModel):
         i = int(self.visible[index.row()])
         sample_id, label = int(self.ids[i]), int(self.labels[i])
         wrong = self.predicted[i] != UNKNOWN and self.predicted[i] != label
+        doubted = self.memory_says[i] != UNKNOWN and self.memory_says[i] != label
         if role == ID_ROLE:
             return sample_id
         if role == LABEL_ROLE:
@@ -150,20 +174,24 @@ class SampleListModel(QAbstractListModel):
         if role == WRONG_ROLE:
             return bool(wrong)
         if role == Qt.ItemDataRole.DisplayRole:
-            if not wrong:
-                return class_text(label)
-            return self.tr("{label} (read {answer})").format(
-                label=class_text(label), answer=class_text(int(self.predicted[i]))
-            )
+            if wrong:
+                return self.tr("{label} (read {answer})").format(
+                    label=class_text(label), answer=class_text(int(self.predicted[i]))
+                )
+            if doubted:
+                return self.tr("{label} (like your {answer})").format(
+                    label=class_text(label), answer=class_text(int(self.memory_says[i]))
+                )
+            return class_text(label)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(sample_id)
-        if role == Qt.ItemDataRole.ForegroundRole and wrong:
-            return QBrush(QColor("#b02a37"))
+        if role == Qt.ItemDataRole.ForegroundRole and (wrong or doubted):
+            return QBrush(QColor("#b02a37" if wrong else DOUBTED_COLOUR))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(i, wrong)
+            return self._tooltip(i, wrong, doubted)
         return None
 
-    def _tooltip(self, i: int, wrong: bool) -> str:
+    def _tooltip(self, i: int, wrong: bool, doubted: bool) -> str:
         label, guess = int(self.labels[i]), self._guess(i)
         lines = [self.tr("Sample #{id}: {label}").format(id=int(self.ids[i]), label=class_text(label))]
         created = self.sample_store.created(int(self.ids[i]))
@@ -172,6 +200,12 @@ class SampleListModel(QAbstractListModel):
         if wrong:
             lines.append(
                 self.tr("The active model reads it as {answer}").format(answer=class_text(int(self.predicted[i])))
+            )
+        if doubted:
+            lines.append(
+                self.tr("Your samples most like it are {answer}: is its label wrong?").format(
+                    answer=class_text(int(self.memory_says[i]))
+                )
             )
         if guess is not None and guess != label:
             lines.append(self.tr("When it was saved, the model read {answer}").format(answer=class_text(guess)))

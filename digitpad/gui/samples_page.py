@@ -1,8 +1,9 @@
 """The My samples tab: the user's own drawings as thumbnails; filter, relabel, delete, export,
-import, and see which ones the active model gets wrong.
+import, and see which ones the active model gets wrong and which ones the writer memory (the
+person's other samples) disagrees with.
 
 Qt's model/view: `sample_list.SampleListModel` holds one light row per sample (no image) and
-draws thumbnails on demand, a `SampleFilter` proxy filters; an edit updates rows in place, so the
+draws thumbnails on demand and filters them as arrays; an edit updates rows in place, so the
 selection survives, and 150,000 samples open as fast as 10. Imports and exports run on a
 background thread; the model's opinion of every sample comes from the recognition worker.
 (Somewhat over 300 lines: the tab's edits, file tasks and shortcuts share its state.)"""
@@ -70,6 +71,10 @@ class SamplesPage(QWidget):
             self.filter.addItem(self.tr("Only {0}s").format(d), d)
         self.filter.addItem(self.tr("Only “not a digit”"), NOT_A_DIGIT)
         self.only_wrong = QCheckBox(self.tr("Only the ones the model gets wrong"))
+        self.only_doubted = QCheckBox(self.tr("Only the ones my other samples disagree with"))
+        self.only_doubted.setToolTip(
+            self.tr("Samples whose most similar other samples have another label: a wrong label, or a look-alike")
+        )
         self.counts_label = QLabel()
         self.counts_label.setWordWrap(True)
 
@@ -116,6 +121,7 @@ class SamplesPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter)
         top.addWidget(self.only_wrong)
+        top.addWidget(self.only_doubted)
         top.addStretch(1)
         buttons = QHBoxLayout()
         for button in (self.relabel_button, self.delete_button, self.undo_button):
@@ -133,6 +139,7 @@ class SamplesPage(QWidget):
     def _connect_signals(self) -> None:
         self.filter.currentIndexChanged.connect(self._apply_filter)
         self.only_wrong.toggled.connect(self._apply_filter)
+        self.only_doubted.toggled.connect(self._apply_filter)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_empty)
         self.relabel_button.clicked.connect(lambda: self.relabel_selected())
@@ -145,6 +152,7 @@ class SamplesPage(QWidget):
         self.tasks.changed.connect(self._update_buttons)
         self.tasks.message.connect(self._say)
         self.service.classified.connect(self._on_classified)
+        self.service.memory_judged.connect(self._on_memory_judged)
         self.service.model_ready.connect(self._on_model_ready)
 
     # -- showing -------------------------------------------------------------------------
@@ -165,14 +173,18 @@ class SamplesPage(QWidget):
         self._update_buttons()
 
     def _apply_filter(self) -> None:
-        label, only_wrong = self.filter.currentData(), self.only_wrong.isChecked()
-        self._keeping_selection(lambda: self.model.set_filter(label, only_wrong))
+        label, only_wrong, only_doubted = (
+            self.filter.currentData(),
+            self.only_wrong.isChecked(),
+            self.only_doubted.isChecked(),
+        )
+        self._keeping_selection(lambda: self.model.set_filter(label, only_wrong, only_doubted))
 
     def samples_text(self, n: int) -> str:
         return self.tr("1 sample") if n == 1 else self.tr("{0} samples").format(n)
 
     def _update_counts(self) -> None:
-        counts, wrong = self.model.counts()
+        counts, wrong, doubted = self.model.counts()
         shown = list(range(10)) + ([NOT_A_DIGIT] if counts[NOT_A_DIGIT] else [])
         parts = [f"{class_text(d)}: {counts[d]}" for d in shown]
         self.counts_label.setText(
@@ -180,6 +192,7 @@ class SamplesPage(QWidget):
             + " — "
             + " · ".join(parts)
             + (self.tr(" — the active model gets {0} wrong").format(wrong) if self.model.predictions else "")
+            + (self.tr(", your other samples disagree with {0}").format(doubted) if doubted else "")
         )
 
     def _update_empty(self) -> None:
@@ -246,6 +259,15 @@ class SamplesPage(QWidget):
         self._answered_up_to = max([self._asked_after, *answers])
         self._keeping_selection(lambda: self.model.set_predictions(merged))
 
+    def _on_memory_judged(self, _token: int, opinions: dict[int, int], complete: bool) -> None:
+        if not self._closed:
+            self._keeping_selection(lambda: self.model.set_memory_opinions(opinions, complete))
+
+    def _edited(self, rows: Sequence[Row]) -> None:
+        """An edit is done: show the rows, and the writer memory reads the samples again."""
+        self.reload(rows)
+        self.service.sync_memory()
+
     # -- editing (on a background thread, on a connection of its own: 150,000 at once) ------
     def relabel_selected(self, label: int | None = None) -> BackgroundTask | None:
         ids = self.selected_ids()
@@ -263,7 +285,7 @@ class SamplesPage(QWidget):
 
         def done(result: tuple[int, list[Row]]) -> None:
             self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(result[0]), class_text(new)))
-            self.reload(result[1])  # the model's answers stay: the images did not change
+            self._edited(result[1])  # the model's answers stay: the images did not change
 
         return self.tasks.run(
             lambda store: (store.relabel(ids, new), store.rows()), done, self.tr("Nothing was relabelled")
@@ -281,7 +303,7 @@ class SamplesPage(QWidget):
             self._say(
                 self.tr("Deleted {0}. “Undo delete” (Ctrl+Z) brings them back.").format(self.samples_text(len(ids)))
             )
-            self.reload(rows)
+            self._edited(rows)
 
         return self.tasks.run(lambda store: (store.delete(ids), store.rows()), done, self.tr("Nothing was deleted"))
 
@@ -300,7 +322,7 @@ class SamplesPage(QWidget):
             if len(back) < wanted:  # the same drawing was saved again meanwhile
                 text += self.tr(" {0} were already there again.").format(wanted - len(back))
             self._say(text)
-            self.reload(rows)  # their answers are still known: no new check
+            self._edited(rows)  # the model's answers are still known: no new check
             self.select_ids(back)
 
         def failed(exc: Exception) -> None:
@@ -345,7 +367,7 @@ class SamplesPage(QWidget):
                 self.tr("Imported {0} new samples from {1}").format(added, Path(path).name)
                 + (self.tr("; {0} were already here.").format(known) if known else ".")
             )
-            self.reload(rows)
+            self._edited(rows)
             self.check_with_model(only_new=True)
 
         job = lambda store: (store.import_file(Path(path)), store.rows())  # noqa: E731

@@ -220,6 +220,7 @@ class TeachingPanel(QWidget):
             self.say((text or self.tr("Could not save the sample: {reason}")).format(reason=exc), error=True)
             return False
         if sample_id is not None:
+            page.service.remember(sample_id)  # the writer memory: the very next drawing is read with it
             page.sample_saved.emit(sample_id)
         return sample_id
 

@@ -22,7 +22,8 @@ from digitpad.gui.curves import TRAINING, VALIDATION, CurvePlot
 from digitpad.gui.models_panel import ModelsPanel
 from digitpad.gui.recipe_form import RecipeForm
 from digitpad.gui.result_panel import ResultPanel
-from digitpad.gui.workers import BackgroundTask, TrainingService
+from digitpad.gui.training_worker import TrainingService
+from digitpad.gui.workers import BackgroundTask
 from digitpad.learning.callbacks import BatchProgress, EpochEnd, Evaluating
 from digitpad.learning.finetune import FINE_TUNE_DEFAULTS, FineTuneResult, fine_tune_problem, split_sizes
 from digitpad.learning.recipe import TrainConfig

@@ -19,12 +19,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from digitpad.classes import NOT_A_DIGIT
-from digitpad.learning.callbacks import LiveProgress
-from digitpad.learning.data import DataError
-from digitpad.learning.finetune import BaseModelError, fine_tune_on_store
-from digitpad.learning.pendata import PenDataError
-from digitpad.learning.recipe import TrainConfig
-from digitpad.learning.training import train
+from digitpad.gui.memory_worker import JudgeMemory, MemoryJob, MemoryJobs, RememberSample, SyncMemory, UseMemory
 from digitpad.reading.explain import Explainer
 from digitpad.reading.recognizer import Recognizer, load_with_fallback
 from digitpad.storage.samples import iter_images
@@ -72,7 +67,7 @@ class Stop:
     pass
 
 
-Job = LoadModel | ReadStrokes | ReadPicture | ClassifySamples | ExplainImage | Stop
+Job = LoadModel | ReadStrokes | ReadPicture | ClassifySamples | ExplainImage | MemoryJob | Stop
 
 
 class RecognitionService(QObject):
@@ -84,6 +79,8 @@ class RecognitionService(QObject):
     prediction_ready = Signal(int, object)  # request id, answers.NumberReading or None (empty drawing)
     classified = Signal(int, object)  # token, {sample id: predicted class (10: not a digit)}
     explained = Signal(int, int, object)  # token, class, (28, 28) evidence map (digitpad.reading.explain)
+    memory_changed = Signal(int)  # the writer memory now holds this many samples
+    memory_judged = Signal(int, object, bool)  # token, {sample id: class its neighbours say, -1: agree}, complete
     _loaded = Signal(object)
     _predicted = Signal(int, object)
 
@@ -98,6 +95,7 @@ class RecognitionService(QObject):
         self._recognizer: Recognizer | None = None  # touched by the worker thread only
         self.ready = False
         self.loaded = None
+        self.memory = MemoryJobs(self._jobs.put, self.memory_changed.emit, self.memory_judged.emit)
         self._loaded.connect(self._on_loaded)
         self._predicted.connect(self._on_prediction)
         self._thread = threading.Thread(target=self._run, name="digitpad-recognition", daemon=True)
@@ -144,6 +142,23 @@ class RecognitionService(QObject):
         self._jobs.put(ExplainImage(self._latest_explain, image, label))
         return self._latest_explain
 
+    # -- the writer memory (gui.memory_worker) ---------------------------------------------------
+    def set_samples(self, samples_path: Path | None) -> None:
+        """The samples database whose samples make the writer memory (before `load`)."""
+        self.memory.samples_path = Path(samples_path) if samples_path else None
+
+    def sync_memory(self) -> None:
+        """The samples changed (relabelled, deleted, brought back, imported): read the memory again."""
+        self.memory.sync()
+
+    def remember(self, sample_id: int) -> None:
+        """A sample was saved: it joins the memory before the next drawing is read."""
+        self._jobs.put(RememberSample(sample_id))
+
+    def set_use_memory(self, on: bool) -> None:
+        """Read with the writer memory (on) or with the model alone."""
+        self._jobs.put(UseMemory(on))
+
     def shutdown(self) -> None:
         """Skip every queued job (they are for a window that is closing) and end the worker."""
         if self._thread.is_alive():
@@ -180,8 +195,12 @@ class RecognitionService(QObject):
     def _do(self, job: Job) -> None:
         if isinstance(job, LoadModel):
             self._load(job.path)
+        elif isinstance(job, UseMemory):
+            self.memory.do(job)  # also before a model: the next one starts with it
         elif self._recognizer is None:
             return
+        elif isinstance(job, SyncMemory | RememberSample | JudgeMemory):
+            self.memory.do(job)
         elif isinstance(job, ExplainImage):
             if job.token == self._latest_explain:
                 self.explained.emit(job.token, job.label, self._explainer_for().explain(job.image, job.label))
@@ -212,7 +231,7 @@ class RecognitionService(QObject):
         for ids, images in iter_images(samples_path, CLASSIFY_CHUNK, after=after):
             if token != self._latest_batch or self._closing:
                 return None  # abandoned halfway: a newer request is queued, or the window closes
-            probs = recognizer.predict_batch(images)
+            probs, _embeddings = recognizer.model_batch(images)  # the model's own answer, not the memory's
             for sample_id, row in zip(ids, probs, strict=True):
                 digit, _confidence = recognizer.decide(row)
                 answers[sample_id] = NOT_A_DIGIT if digit is None else digit
@@ -238,6 +257,10 @@ class RecognitionService(QObject):
             return
         if loaded.fallback_reason:
             log.warning("model fallback: %s", loaded.fallback_reason)
+        try:
+            self.memory.attach(self._recognizer)
+        except Exception as exc:  # a samples database that cannot be read: the model works without
+            log.warning("writer memory not loaded: %s", exc, exc_info=True)
         self._loaded.emit(loaded)
 
 
@@ -275,96 +298,3 @@ class BackgroundTask(QObject):
             self.failed.emit(exc)
             return
         self.done.emit(result)
-
-
-class TrainingService(QObject):
-    """Runs one training at a time on a worker thread; progress arrives as signals."""
-
-    progress = Signal(object)  # digitpad.learning.callbacks events: BatchProgress, EpochEnd, Evaluating
-    device = Signal(str)  # where this run trains: "CPU (2 cores)", "GPU (...)"
-    finished = Signal(object)  # TrainResult
-    failed = Signal(str)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._thread: threading.Thread | None = None
-        self._live = None
-
-    def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self, config, mnist=None, model=None) -> None:
-        self._launch(self._run, config, mnist, model)
-
-    def start_fine_tune(self, base_path: Path | None, samples_path: Path, mnist: Any = None, **overrides: Any) -> None:
-        """Fine-tune the model at `base_path` (None: bundled) on the samples in the database at
-        `samples_path` (read on the worker: 150,000 samples take seconds)."""
-        self._launch(self._run_fine_tune, base_path, samples_path, mnist, overrides)
-
-    def _launch(self, target, *args) -> None:
-        if self.is_running():
-            raise RuntimeError("a training run is already in progress")
-        self._stop_requested = False
-        self._live = None
-        self._thread = threading.Thread(target=target, args=args, name="digitpad-training", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Ask training to end after the current batch; the best weights so far are kept."""
-        self._stop_requested = True
-        if self._live is not None:
-            self._live.stop()
-
-    def shutdown(self, timeout: float = 10) -> None:
-        """Stop after the current batch and wait for it (a batch takes well under a second;
-        the timeout only bounds a TensorFlow call that hangs)."""
-        self.stop()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _live_callbacks(self, has_validation: bool) -> list[Any]:
-        from digitpad.tfenv import training_device
-
-        self.device.emit(training_device())
-        self._live = LiveProgress(self.progress.emit, has_validation=has_validation)
-        if self._stop_requested:  # Stop pressed while TensorFlow was still loading
-            self._live.stop()
-        return self._live.callbacks
-
-    def _run(self, config: TrainConfig, mnist: Any, model: Any) -> None:
-
-        # train() loads MNIST and the pen data itself: here, off the GUI thread.
-        callbacks = self._live_callbacks(has_validation=config.validation_split > 0)
-        self._guarded(lambda: train(config, callbacks=callbacks, mnist=mnist, model=model))
-
-    def _run_fine_tune(self, base_path: Path | None, samples_path: Path, mnist: Any, overrides: dict) -> None:
-        self._guarded(
-            lambda: fine_tune_on_store(
-                base_path,
-                samples_path,
-                mnist=mnist,
-                callbacks=self._live_callbacks(has_validation=overrides.get("validation_split", 0.0) > 0),
-                **overrides,
-            )
-        )
-
-    def _guarded(self, work: Callable[[], Any]) -> None:
-        try:
-            result = work()
-        except BaseModelError as exc:
-            log.warning("fine-tuning refused: %s", exc)
-            self.failed.emit(
-                self.tr(
-                    "The active model cannot be fine-tuned: {reason}. Choose another model on the Train tab first."
-                ).format(reason=exc.reason)
-            )
-            return
-        except (DataError, PenDataError, ValueError, MemoryError, OSError) as exc:
-            log.warning("training refused or failed: %s", exc)
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a Keras/TensorFlow failure: report it, keep the app alive
-            log.error("training failed: %s", exc, exc_info=True)
-            self.failed.emit(self.tr("Training failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
-            return
-        self.finished.emit(result)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from digitpad.classes import DIGITS, NOT_A_DIGIT, class_name
+from digitpad.reading.memory import MemoryNote
 from digitpad.storage.cards import ModelCard
 
 # For models with ten outputs only (the tutorial MLP, models trained on MNIST alone): a drawing
@@ -23,8 +24,14 @@ TEN_OUTPUT_THRESHOLD = 0.68
 class Prediction:
     digit: int | None  # None: not a digit
     confidence: float  # of the answer given: the digit's probability, or "not a digit"'s
-    probabilities: np.ndarray  # (10,) or (11,) float32, as the model gave them
+    probabilities: np.ndarray  # (10,) or (11,) float32: the model's, with the writer memory's vote
     image: np.ndarray  # the (28, 28) input the model saw
+    memory: MemoryNote | None = None  # what the writer memory did to the answer, if anything
+
+    @property
+    def from_memory(self) -> bool:
+        """The person's own samples changed the model's answer."""
+        return self.memory is not None and self.memory.changed
 
     @property
     def is_digit(self) -> bool:

@@ -24,6 +24,7 @@ from PIL import Image
 
 from digitpad.classes import NOT_A_DIGIT
 from digitpad.reading.answers import DigitReading, NumberReading, Prediction
+from digitpad.reading.memory import MemoryNote
 from digitpad.reading.pieces import (
     MAX_PIECES,
     Piece,
@@ -79,12 +80,23 @@ class Ink:
 class NumberReader:
     """Reads drawings and pictures with one classifier; remembers the candidates it has scored."""
 
-    def __init__(self, classify: Callable[[np.ndarray], np.ndarray], decide: Decide, cache_size: int = 4096):
+    def __init__(
+        self,
+        classify: Callable[[np.ndarray], np.ndarray],
+        decide: Decide,
+        cache_size: int = 4096,
+        note: Callable[[np.ndarray], MemoryNote | None] | None = None,
+    ):
         self._classify = classify  # (N, 28, 28) float32 -> (N, classes) probabilities
         self._decide = decide  # probabilities -> (digit or None, confidence)
+        self._note = note  # probabilities -> what the writer memory did to them
         self._cache: OrderedDict[Any, Scored] = OrderedDict()
         self._cache_size = cache_size
         self._pictures_read = 0
+
+    def forget(self) -> None:
+        """Score every candidate afresh (the answers changed: the writer memory learnt something)."""
+        self._cache.clear()
 
     # -- drawings --------------------------------------------------------------------------
     def read_strokes(self, strokes: Any) -> NumberReading | None:
@@ -180,7 +192,7 @@ class NumberReader:
 
     def _predict(self, image: Any, probs: Any) -> Prediction:
         digit, confidence = self._decide(probs)
-        return Prediction(digit, confidence, probs, image)
+        return Prediction(digit, confidence, probs, image, self._note(probs) if self._note else None)
 
     def _scored(self, candidates: Sequence[tuple[Any, Callable[[], Any]]]) -> list[Scored]:
         """(image, probabilities) for each (key, render) candidate; one model call for the new ones."""

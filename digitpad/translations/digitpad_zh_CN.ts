@@ -133,8 +133,16 @@
         <translation>{sure}：不太确定，请检查</translation>
     </message>
     <message>
+        <source>{label} — from your samples (the model alone: {model}) · {sure}</source>
+        <translation>{label} — 来自你的样本（模型本身：{model}）· {sure}</translation>
+    </message>
+    <message>
         <source>{count} digits · digit {n} is {label}, {sure}</source>
         <translation>{count} 位数字 · 第 {n} 位是 {label}，{sure}</translation>
+    </message>
+    <message>
+        <source>Evidence for {label}, the model&apos;s own answer: red for, blue against</source>
+        <translation>{label}（模型本身的答案）的证据：红色支持，蓝色反对</translation>
     </message>
     <message>
         <source>Evidence for {label}: red for, blue against</source>
@@ -181,6 +189,10 @@
         <translation>正在加载模型…</translation>
     </message>
     <message>
+        <source>Your samples are read with the model: a drawing like one of them gets its label (View menu)</source>
+        <translation>识别时也参考你的样本：与某个样本相似的书写会得到它的标签（“视图”菜单）</translation>
+    </message>
+    <message>
         <source>Your samples database was damaged and could not be read. It was moved aside to {path}; DigitPad started a new, empty one.</source>
         <translation>你的样本数据库已损坏，无法读取。它已被移到 {path}；DigitPad 新建了一个空数据库。</translation>
     </message>
@@ -225,6 +237,14 @@
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
+        <source>&amp;Use My Samples</source>
+        <translation>参考我的样本(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Read each drawing with your samples too: one like a sample you saved gets its label at once</source>
+        <translation>识别每次书写时也参考你的样本：与已保存样本相似的书写立即得到它的标签</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
@@ -247,6 +267,14 @@
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+    <message>
+        <source>Your samples: off</source>
+        <translation>参考样本：关闭</translation>
+    </message>
+    <message>
+        <source>Your samples: {count} in use</source>
+        <translation>参考样本：{count} 个</translation>
     </message>
     <message>
         <source>The model choice could not be saved: {reason}</source>
@@ -665,6 +693,10 @@ Epochs: {4}</source>
         <translation>{label}（读成 {answer}）</translation>
     </message>
     <message>
+        <source>{label} (like your {answer})</source>
+        <translation>{label}（像你的 {answer}）</translation>
+    </message>
+    <message>
         <source>Sample #{id}: {label}</source>
         <translation>样本 #{id}：{label}</translation>
     </message>
@@ -675,6 +707,10 @@ Epochs: {4}</source>
     <message>
         <source>The active model reads it as {answer}</source>
         <translation>当前模型把它读成 {answer}</translation>
+    </message>
+    <message>
+        <source>Your samples most like it are {answer}: is its label wrong?</source>
+        <translation>与它最相似的样本是 {answer}：标签是否有误？</translation>
     </message>
     <message>
         <source>When it was saved, the model read {answer}</source>
@@ -698,6 +734,14 @@ Epochs: {4}</source>
     <message>
         <source>Only the ones the model gets wrong</source>
         <translation>只看模型认错的</translation>
+    </message>
+    <message>
+        <source>Only the ones my other samples disagree with</source>
+        <translation>只看与我其他样本不一致的</translation>
+    </message>
+    <message>
+        <source>Samples whose most similar other samples have another label: a wrong label, or a look-alike</source>
+        <translation>最相似的其他样本标签不同：可能标错了，或写得很像</translation>
     </message>
     <message>
         <source>Relabel…</source>
@@ -738,6 +782,10 @@ Epochs: {4}</source>
     <message>
         <source> — the active model gets {0} wrong</source>
         <translation> — 当前模型认错 {0} 个</translation>
+    </message>
+    <message>
+        <source>, your other samples disagree with {0}</source>
+        <translation>，与其他样本不一致 {0} 个</translation>
     </message>
     <message>
         <source>No sample matches this choice.</source>
