@@ -16,6 +16,7 @@ from digitpad.reading.recognizer import Recognizer
 
 log = logging.getLogger(__name__)
 JUDGE_BUDGET = 4_000_000  # samples judged per step x samples in the memory: ~50 ms of the worker
+JUDGE_MAX = 20_000  # above this many samples they are not judged (the work grows as its square)
 
 
 @dataclass(frozen=True)
@@ -118,4 +119,7 @@ class MemoryJobs:
             return
         self._changed(len(link.recognizer.memory))
         self.judge_token += 1
-        self._put(JudgeMemory(self.judge_token))
+        if len(link.recognizer.memory) <= JUDGE_MAX:
+            self._put(JudgeMemory(self.judge_token))
+        else:  # the samples judge each other no more: minutes of work after every edit
+            self._judged(self.judge_token, {}, True)

@@ -10,7 +10,7 @@ background thread; the model's opinion of every sample comes from the recognitio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from digitpad.classes import NOT_A_DIGIT
 from digitpad.gui.i18n import class_text
-from digitpad.gui.sample_list import THUMB, Row, SampleGrid, SampleListModel
+from digitpad.gui.sample_list import THUMB, Rows, SampleGrid, SampleListModel
 from digitpad.gui.store_tasks import StoreTasks, is_busy
 from digitpad.gui.workers import BackgroundTask, RecognitionService
 from digitpad.storage.samples import SampleStore
@@ -160,13 +160,13 @@ class SamplesPage(QWidget):
     def predictions(self) -> dict[int, int]:
         return self.model.predictions
 
-    def reload(self, rows: Sequence[Row] | None = None) -> None:
+    def reload(self, rows: Rows | None = None) -> None:
         """Read the store again (or take `rows`, read by a worker); the selection is kept (by
         sample id)."""
         self._keeping_selection(lambda: self.model.set_rows(self.sample_store.rows() if rows is None else rows))
 
     def _keeping_selection(self, change: Callable[[], object]) -> None:
-        selected = self.selected_ids()
+        selected = self.model.id_array_of(self.grid.selectionModel().selection())
         change()
         self.select_ids(selected)
         self._update_counts()
@@ -263,7 +263,7 @@ class SamplesPage(QWidget):
         if not self._closed:
             self._keeping_selection(lambda: self.model.set_memory_opinions(opinions, complete))
 
-    def _edited(self, rows: Sequence[Row]) -> None:
+    def _edited(self, rows: Rows) -> None:
         """An edit is done: show the rows, and the writer memory reads the samples again."""
         self.reload(rows)
         self.service.sync_memory()
@@ -283,7 +283,7 @@ class SamplesPage(QWidget):
             label = choices.index(choice)
         new = label
 
-        def done(result: tuple[int, list[Row]]) -> None:
+        def done(result: tuple[int, Rows]) -> None:
             self._say(self.tr("Relabelled {0} as {1}.").format(self.samples_text(result[0]), class_text(new)))
             self._edited(result[1])  # the model's answers stay: the images did not change
 
@@ -296,7 +296,7 @@ class SamplesPage(QWidget):
         if not ids or self.busy():
             return None
 
-        def done(result: tuple[int, list[Row]]) -> None:
+        def done(result: tuple[int, Rows]) -> None:
             op, rows = result
             if op:
                 self._undo.append(op)
@@ -314,7 +314,7 @@ class SamplesPage(QWidget):
             return None
         op = self._undo[-1]
 
-        def done(result: tuple[tuple[list[int], int], list[Row]]) -> None:
+        def done(result: tuple[tuple[list[int], int], Rows]) -> None:
             (back, wanted), rows = result
             if self._undo and self._undo[-1] == op:
                 self._undo.pop()
@@ -361,7 +361,7 @@ class SamplesPage(QWidget):
             if not path:
                 return None
 
-        def done(result: tuple[tuple[int, int], list[Row]]) -> None:
+        def done(result: tuple[tuple[int, int], Rows]) -> None:
             (added, known), rows = result
             self._say(
                 self.tr("Imported {0} new samples from {1}").format(added, Path(path).name)

@@ -22,6 +22,7 @@ from digitpad.storage.sample_embeddings import (
 log = logging.getLogger(__name__)
 
 CHUNK = 256  # samples embedded per step: about 0.1-0.3 s of the worker on 2 cores
+FLUSH = 8192  # embedded samples that join the memory at once
 JUDGE_CHUNK = 1024  # samples judged by their neighbours per step
 
 
@@ -37,6 +38,7 @@ class MemoryLink:
     def __init__(self, recognizer: Recognizer, samples_path: Path):
         self.recognizer = recognizer
         self.samples_path = Path(samples_path)
+        self._pending: list[tuple[list[int], list[int], np.ndarray]] = []  # embedded, not in the memory yet
 
     @property
     def key(self) -> str:
@@ -45,6 +47,7 @@ class MemoryLink:
     def load_stored(self) -> int:
         """The memory made of every stored embedding of the active model (labels as they are
         now); returns how many samples it holds."""
+        self._pending = []
         ids, labels, vectors = stored_embeddings(self.samples_path, self.key)
         if vectors.shape[1:] != (EMBEDDING_DIM,):
             vectors = np.zeros((0, EMBEDDING_DIM), np.float32)
@@ -53,16 +56,29 @@ class MemoryLink:
         return len(ids)
 
     def embed_missing(self, after: int = 0, limit: int = CHUNK) -> int | None:
-        """Embed up to `limit` samples (ids above `after`) that have no embedding of this model,
-        save them and add them to the memory; returns the last id done, None when none was
-        missing."""
+        """Embed up to `limit` samples (ids above `after`) that have no embedding of this model
+        and save them; they join the memory FLUSH at a time and when none is left (growing a
+        memory of 150,000 by 256 at a time copied gigabytes). Returns the last id done, None
+        when none was missing."""
         ids, labels, images = missing_embeddings(self.samples_path, self.key, after, limit)
         if not ids:
+            self.flush()
             return None
         vectors = as_stored(self.recognizer.model_batch(images)[1])
         save_embeddings(self.samples_path, self.key, ids, vectors)
-        self.recognizer.extend_memory(ids, labels, vectors)
+        self._pending.append((ids, labels, vectors))
+        if sum(len(p[0]) for p in self._pending) >= FLUSH:
+            self.flush()
         return ids[-1]
+
+    def flush(self) -> None:
+        """The samples embedded so far join the memory."""
+        if self._pending:
+            ids = [i for p in self._pending for i in p[0]]
+            labels = [label for p in self._pending for label in p[1]]
+            vectors = np.concatenate([p[2] for p in self._pending])
+            self._pending = []
+            self.recognizer.extend_memory(ids, labels, vectors)
 
     def judge(self, start: int = 0, limit: int = JUDGE_CHUNK) -> tuple[dict[int, int], int | None]:
         """The memory's opinion of its own samples start:start+limit (memory.disagreements) and

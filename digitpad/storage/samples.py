@@ -228,12 +228,14 @@ class SampleStore:
             return self._rows("ORDER BY id")
         return self._rows("WHERE label = ? ORDER BY id", (int(label),))
 
-    def rows(self, after: int = 0) -> list[tuple[int, int, int]]:
-        """(id, label, guess or -1) of every sample (with an id above `after`), oldest first:
-        what a list view needs, three numbers a sample (150,000 read in a fraction of a second)."""
-        return self._conn.execute(
+    def rows(self, after: int = 0) -> np.ndarray:
+        """(N, 3) int64: id, label, guess or -1 of every sample (with an id above `after`),
+        oldest first: what a list view needs (150,000 read in a fraction of a second, made an
+        array here, on the worker that reads them, not on the GUI thread)."""
+        rows = self._conn.execute(
             "SELECT id, label, COALESCE(guess, -1) FROM samples WHERE id > ? ORDER BY id", (after,)
         ).fetchall()
+        return np.array(rows, np.int64).reshape(-1, 3)
 
     def created(self, sample_id: int) -> str | None:
         row = self._conn.execute("SELECT created FROM samples WHERE id = ?", (int(sample_id),)).fetchone()
