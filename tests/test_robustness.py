@@ -43,6 +43,7 @@ def random_stroke_set(rng: np.random.Generator) -> list:
 
 
 def test_ten_thousand_random_stroke_sets_through_preprocessing_and_recognition(bundled_model):
+    from digitpad import resources
     from digitpad.reading.recognizer import LoadedModel, Recognizer
     from digitpad.storage.cards import ModelCard
 
@@ -60,7 +61,7 @@ def test_ten_thousand_random_stroke_sets_through_preprocessing_and_recognition(b
             continue
         assert image.shape == (28, 28) and np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1
         images.append(image)
-    recognizer = Recognizer(LoadedModel(bundled_model, None, ModelCard()))
+    recognizer = Recognizer(LoadedModel(bundled_model, resources.bundled_model_path(), ModelCard()))
     probs = np.concatenate(
         [recognizer.predict_batch(np.stack(images[i : i + 512])) for i in range(0, len(images), 512)]
     )
