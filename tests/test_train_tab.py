@@ -135,6 +135,17 @@ def test_a_batch_larger_than_the_data_is_refused_with_a_message(qtbot, window, s
     qtbot.waitUntil(lambda: not page.service.is_running() and page.start_button.isEnabled(), timeout=10000)
 
 
+def test_a_run_that_has_sent_its_result_is_over(qtbot, window, small_npz):
+    """Closing the window the moment a run ends must not ask whether to stop it (a modal question
+    nobody asked for; it hung a test teardown on a loaded machine): the run is over once its result
+    is sent, while its thread may still be returning."""
+    page = window.train_page
+    fill_form(page, small_npz, batch=5000)
+    with qtbot.waitSignal(page.service.failed, timeout=10000):
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert not page.service.is_running()
+
+
 def test_missing_data_file_is_refused(qtbot, window, tmp_path):
     page = window.train_page
     fill_form(page, tmp_path / "gone.npz")

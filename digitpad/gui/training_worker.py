@@ -33,9 +33,12 @@ class TrainingService(QObject):
         super().__init__(parent)
         self._thread: threading.Thread | None = None
         self._live = None
+        self._sent = False  # the run's result or failure has been sent: its thread is only returning
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """A run in progress: its thread alive and its result not sent yet (closing the window
+        right after a run ended must not ask whether to stop it)."""
+        return self._thread is not None and self._thread.is_alive() and not self._sent
 
     def start(self, config, mnist=None, model=None) -> None:
         self._launch(self._run, config, mnist, model)
@@ -48,6 +51,9 @@ class TrainingService(QObject):
     def _launch(self, target, *args) -> None:
         if self.is_running():
             raise RuntimeError("a training run is already in progress")
+        if self._thread is not None:
+            self._thread.join(10)  # the last run's thread, returning after it sent its result
+        self._sent = False
         self._stop_requested = False
         self._live = None
         self._thread = threading.Thread(target=target, args=args, name="digitpad-training", daemon=True)
@@ -93,22 +99,22 @@ class TrainingService(QObject):
         )
 
     def _guarded(self, work: Callable[[], Any]) -> None:
+        signal, message = self._outcome(work)
+        self._sent = True  # before the signal: the window that receives it sees no run in progress
+        signal.emit(message)
+
+    def _outcome(self, work: Callable[[], Any]) -> tuple[Any, Any]:
+        """(the signal to send, what it carries): finished with the result, or failed with words."""
         try:
-            result = work()
+            return self.finished, work()
         except BaseModelError as exc:
             log.warning("fine-tuning refused: %s", exc)
-            self.failed.emit(
-                self.tr(
-                    "The active model cannot be fine-tuned: {reason}. Choose another model on the Train tab first."
-                ).format(reason=exc.reason)
-            )
-            return
+            return self.failed, self.tr(
+                "The active model cannot be fine-tuned: {reason}. Choose another model on the Train tab first."
+            ).format(reason=exc.reason)
         except (DataError, PenDataError, ValueError, MemoryError, OSError) as exc:
             log.warning("training refused or failed: %s", exc)
-            self.failed.emit(str(exc))
-            return
+            return self.failed, str(exc)
         except Exception as exc:  # a Keras/TensorFlow failure: report it, keep the app alive
             log.error("training failed: %s", exc, exc_info=True)
-            self.failed.emit(self.tr("Training failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
-            return
-        self.finished.emit(result)
+            return self.failed, self.tr("Training failed: {reason}").format(reason=f"{type(exc).__name__}: {exc}")
