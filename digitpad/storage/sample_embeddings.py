@@ -15,18 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.storage.sample_records import decode_images, read_only
+
 log = logging.getLogger(__name__)
 
 WRITE_TIMEOUT = 5.0  # seconds a write waits for another program's lock before giving up
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=WRITE_TIMEOUT)
-
-
 def stored_embeddings(path: Path, model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(ids, labels, (N, dim) float32 vectors) of the samples that have an embedding of `model`."""
-    conn = _read_only(path)
+    conn = read_only(path, WRITE_TIMEOUT)
     try:
         rows = conn.execute(
             "SELECT s.id, s.label, e.vector FROM samples s JOIN embeddings e ON e.sample_id = s.id AND e.model = ?"
@@ -50,7 +48,7 @@ def missing_embeddings(
 ) -> tuple[list[int], list[int], np.ndarray]:
     """(ids, labels, (n, 28, 28) float32 images) of up to `limit` samples with an id above
     `after` that have no embedding of `model` yet, oldest first."""
-    conn = _read_only(path)
+    conn = read_only(path, WRITE_TIMEOUT)
     try:
         rows = conn.execute(
             "SELECT s.id, s.label, s.image FROM samples s LEFT JOIN embeddings e ON e.sample_id = s.id AND e.model = ?"
@@ -61,20 +59,20 @@ def missing_embeddings(
         conn.close()
     if not rows:
         return [], [], np.zeros((0, 28, 28), np.float32)
-    images = np.frombuffer(b"".join(r[2] for r in rows), np.uint8).reshape(-1, 28, 28)
+    images = decode_images([r[2] for r in rows])
     return [r[0] for r in rows], [r[1] for r in rows], images.astype(np.float32) / 255.0
 
 
 def sample_for_memory(path: Path, sample_id: int) -> tuple[int, np.ndarray] | None:
     """(label, (28, 28) float32 image) of one sample, None if it is not there (deleted)."""
-    conn = _read_only(path)
+    conn = read_only(path, WRITE_TIMEOUT)
     try:
         row = conn.execute("SELECT label, image FROM samples WHERE id = ?", (int(sample_id),)).fetchone()
     finally:
         conn.close()
     if row is None:
         return None
-    return int(row[0]), np.frombuffer(row[1], np.uint8).reshape(28, 28).astype(np.float32) / 255.0
+    return int(row[0]), decode_images([row[1]])[0].astype(np.float32) / 255.0
 
 
 def save_embeddings(path: Path, model: str, ids: Sequence[int], vectors: np.ndarray) -> bool:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +28,17 @@ class Sample:
     @property
     def image_float(self) -> np.ndarray:
         return self.image.astype(np.float32) / 255.0
+
+
+def read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A read-only connection of its own to the samples database at `path` (for a worker thread,
+    beside the window's connection: WAL, readers never wait for it)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+
+
+def decode_images(blobs: Sequence[bytes]) -> np.ndarray:
+    """Stored images (28 x 28 bytes each) as one (n, 28, 28) uint8 array."""
+    return np.frombuffer(b"".join(blobs), np.uint8).reshape(-1, 28, 28)
 
 
 def image_bytes(image: np.ndarray) -> bytes:

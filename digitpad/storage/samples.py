@@ -21,7 +21,14 @@ import numpy as np
 from digitpad.classes import NOT_A_DIGIT, check_label
 from digitpad.storage.files import unique_path
 from digitpad.storage.sample_files import read_export, write_export
-from digitpad.storage.sample_records import Sample, canonical_strokes, image_bytes, sample_uid
+from digitpad.storage.sample_records import (
+    Sample,
+    canonical_strokes,
+    decode_images,
+    image_bytes,
+    read_only,
+    sample_uid,
+)
 from digitpad.storage.sample_schema import (
     COLUMNS,
     SCHEMA_VERSION,
@@ -303,14 +310,14 @@ def _forget_old_trash(conn: sqlite3.Connection) -> None:
 def read_arrays(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Every sample of the database at `path` as (N, 28, 28) uint8 images and (N,) labels, over
     a read-only connection of its own (for a worker thread: 150,000 samples take seconds)."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    conn = read_only(path)
     try:
         rows = conn.execute("SELECT image, label FROM samples ORDER BY id").fetchall()
     finally:
         conn.close()
     if not rows:
         return np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8)
-    images = np.frombuffer(b"".join(r[0] for r in rows), np.uint8).reshape(-1, 28, 28)
+    images = decode_images([r[0] for r in rows])
     return images, np.array([r[1] for r in rows], np.uint8)
 
 
@@ -318,7 +325,7 @@ def iter_images(path: Path, chunk: int = 512, after: int = 0) -> Iterator[tuple[
     """(ids, (n, 28, 28) float32 images) of the samples database at `path` (those with an id
     above `after`), in chunks, over a read-only connection of its own (for a worker thread):
     bounded memory for any number."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    conn = read_only(path)
     try:
         last = after
         while True:
@@ -328,7 +335,7 @@ def iter_images(path: Path, chunk: int = 512, after: int = 0) -> Iterator[tuple[
             if not batch:
                 return
             last = batch[-1][0]
-            images = np.frombuffer(b"".join(r[1] for r in batch), np.uint8).reshape(-1, 28, 28)
+            images = decode_images([r[1] for r in batch])
             yield [r[0] for r in batch], images.astype(np.float32) / 255.0
     finally:
         conn.close()
